@@ -1,3 +1,5 @@
+import type { RawJson } from './raw-json.ts';
+
 /**
  * Go `encoding/json` string quoting (HTML escaping on, as `json.Marshal` does):
  * `<`, `>`, `&` → `\u003c` `\u003e` `\u0026`; U+2028/U+2029 escaped; control characters as
@@ -53,4 +55,111 @@ export function goQuote(s: string): string {
     }
   }
   return out + s.slice(start) + '"';
+}
+
+const HTML_OR_LINESEP = /[<>&\u2028\u2029]/g;
+const HTML_REPLACEMENTS: Record<string, string> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/**
+ * What Go's `json.Compact` (HTML-escaping on, as inside `json.Marshal`) does to one string token of
+ * raw JSON: bytes are copied verbatim except `<`, `>`, `&`, U+2028 and U+2029, which are escaped.
+ */
+export function goCompactStringToken(rawToken: string): string {
+  return rawToken.replace(HTML_OR_LINESEP, (c) => HTML_REPLACEMENTS[c] ?? c);
+}
+
+/**
+ * Serialises a {@link RawJson} tree exactly like Go: `indent === ''` gives `json.Marshal`'s compact
+ * form, otherwise `json.MarshalIndent(v, "", indent)` (newline + indent per level, `": "` between key
+ * and value, empty `{}` / `[]` on one line). Number text is copied, parsed strings keep their source
+ * spelling (see {@link goCompactStringToken}), other strings are quoted with {@link goQuote}.
+ * No trailing newline is added.
+ */
+export function goMarshal(node: RawJson, indent = ''): string {
+  const out: string[] = [];
+  emit(node, out, indent, '\n');
+  return out.join('');
+}
+
+function emit(node: RawJson, out: string[], indent: string, nl: string): void {
+  switch (node.kind) {
+    case 'null':
+      out.push('null');
+      return;
+    case 'bool':
+      out.push(node.value ? 'true' : 'false');
+      return;
+    case 'number':
+      out.push(node.text);
+      return;
+    case 'string':
+      out.push(node.raw === undefined ? goQuote(node.value) : goCompactStringToken(node.raw));
+      return;
+    case 'array': {
+      if (node.items.length === 0) {
+        out.push('[]');
+        return;
+      }
+      const inner = indent === '' ? '' : nl + indent;
+      out.push('[');
+      let first = true;
+      for (const item of node.items) {
+        if (!first) out.push(',');
+        first = false;
+        out.push(inner);
+        emit(item, out, indent, inner);
+      }
+      out.push(indent === '' ? ']' : nl + ']');
+      return;
+    }
+    case 'object': {
+      if (node.entries.length === 0) {
+        out.push('{}');
+        return;
+      }
+      const inner = indent === '' ? '' : nl + indent;
+      const sep = indent === '' ? ':' : ': ';
+      out.push('{');
+      let first = true;
+      for (const [k, v] of node.entries) {
+        if (!first) out.push(',');
+        first = false;
+        out.push(inner, goQuote(k), sep);
+        emit(v, out, indent, inner);
+      }
+      out.push(indent === '' ? '}' : nl + '}');
+      return;
+    }
+  }
+}
+
+/**
+ * Compares two strings by their UTF-8 bytes, as Go's `<` on strings (and `sort.Strings` for map keys)
+ * does. Differs from JS `<` only for astral characters versus U+E000–U+FFFF.
+ */
+export function goStringLess(a: string, b: string): boolean {
+  return goStringCompare(a, b) < 0;
+}
+
+/** Three-way UTF-8 byte-order comparison (see {@link goStringLess}). */
+export function goStringCompare(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      // Surrogates (astral chars) sort after U+E000–U+FFFF in UTF-8 / code point order.
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys) return xs ? 1 : -1;
+      return x - y;
+    }
+  }
+  return a.length - b.length;
 }

@@ -1,0 +1,290 @@
+import type { RawJson } from './raw-json.ts';
+
+/**
+ * A JSON syntax error, reported the way Go's `encoding/json` does: `offset` is the number of UTF-8
+ * bytes read when the error was found (the offending byte included), or the input length at an
+ * unexpected end.
+ */
+export class JsonSyntaxError extends Error {
+  /** Go's `SyntaxError.Offset`. */
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+    this.offset = offset;
+  }
+}
+
+const MAX_DEPTH = 10000; // Go's encoding/json nesting limit
+
+/**
+ * Parses JSON text into an ordered, lossless {@link RawJson} tree (key order, number text and
+ * string spelling are kept). Strict RFC 8259 grammar, like Go: no comments, no trailing commas;
+ * a leading byte-order mark is an error. Throws {@link JsonSyntaxError}.
+ */
+export function parseJson(text: string): RawJson {
+  return new Parser(text).parseDocument();
+}
+
+function quoteChar(c: string): string {
+  if (c === "'") return `'\\''`;
+  if (c === '"') return `'"'`;
+  const j = JSON.stringify(c);
+  return `'${j.slice(1, -1)}'`;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+class Parser {
+  private i = 0;
+  private depth = 0;
+  constructor(private readonly s: string) {}
+
+  parseDocument(): RawJson {
+    this.ws();
+    const v = this.value();
+    this.ws();
+    if (this.i < this.s.length) this.fail('after top-level value');
+    return v;
+  }
+
+  /** Throws at the current character (or end of input). */
+  private fail(context: string): never {
+    const s = this.s;
+    if (this.i >= s.length) {
+      throw new JsonSyntaxError('unexpected end of JSON input', Buffer.byteLength(s, 'utf8'));
+    }
+    const cp = s.codePointAt(this.i) ?? 0;
+    const offset = Buffer.byteLength(s.slice(0, this.i), 'utf8') + 1;
+    throw new JsonSyntaxError(`invalid character ${quoteChar(String.fromCodePoint(cp))} ${context}`, offset);
+  }
+
+  private ws(): void {
+    const s = this.s;
+    let i = this.i;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  private value(): RawJson {
+    const c = this.s[this.i];
+    switch (c) {
+      case '{':
+        return this.object();
+      case '[':
+        return this.array();
+      case '"':
+        return this.string();
+      case 't':
+        this.literal('true');
+        return { kind: 'bool', value: true };
+      case 'f':
+        this.literal('false');
+        return { kind: 'bool', value: false };
+      case 'n':
+        this.literal('null');
+        return { kind: 'null' };
+      default:
+        if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+        return this.fail('looking for beginning of value');
+    }
+  }
+
+  private literal(word: string): void {
+    for (let k = 1; k < word.length; k++) {
+      this.i++;
+      if (this.s[this.i] !== word[k]) this.fail(`in literal ${word} (expecting '${word[k] ?? ''}')`);
+    }
+    this.i++;
+  }
+
+  private digits(context: string): void {
+    const s = this.s;
+    const c = s.charCodeAt(this.i);
+    if (!(c >= 0x30 && c <= 0x39)) this.fail(context);
+    let i = this.i + 1;
+    while (i < s.length) {
+      const d = s.charCodeAt(i);
+      if (d >= 0x30 && d <= 0x39) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  private number(): RawJson {
+    const s = this.s;
+    const start = this.i;
+    if (s[this.i] === '-') this.i++;
+    if (s[this.i] === '0') this.i++;
+    else this.digits('in numeric literal');
+    if (s[this.i] === '.') {
+      this.i++;
+      this.digits('after decimal point in numeric literal');
+    }
+    if (s[this.i] === 'e' || s[this.i] === 'E') {
+      this.i++;
+      if (s[this.i] === '+' || s[this.i] === '-') this.i++;
+      this.digits('in exponent of numeric literal');
+    }
+    return { kind: 'number', text: s.slice(start, this.i) };
+  }
+
+  private string(): RawJson {
+    const s = this.s;
+    const start = this.i;
+    let i = this.i + 1;
+    let value = '';
+    let chunk = i;
+    let hadU = false;
+    for (;;) {
+      if (i >= s.length) {
+        this.i = i;
+        this.fail('in string literal');
+      }
+      const c = s.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) {
+        this.i = i;
+        this.fail('in string literal');
+      }
+      if (c === 0x5c) {
+        value += s.slice(chunk, i);
+        i++;
+        const e = s[i];
+        switch (e) {
+          case '"':
+          case '\\':
+          case '/':
+            value += e;
+            break;
+          case 'b':
+            value += '\b';
+            break;
+          case 'f':
+            value += '\f';
+            break;
+          case 'n':
+            value += '\n';
+            break;
+          case 'r':
+            value += '\r';
+            break;
+          case 't':
+            value += '\t';
+            break;
+          case 'u': {
+            let code = 0;
+            for (let k = 1; k <= 4; k++) {
+              const h = s.charCodeAt(i + k);
+              const d =
+                h >= 0x30 && h <= 0x39
+                  ? h - 0x30
+                  : h >= 0x61 && h <= 0x66
+                    ? h - 0x57
+                    : h >= 0x41 && h <= 0x46
+                      ? h - 0x37
+                      : -1;
+              if (d < 0) {
+                this.i = i + k;
+                this.fail('in \\u hexadecimal character escape');
+              }
+              code = code * 16 + d;
+            }
+            value += String.fromCharCode(code);
+            hadU = true;
+            i += 4;
+            break;
+          }
+          default:
+            this.i = i;
+            this.fail('in string escape code');
+        }
+        i++;
+        chunk = i;
+        continue;
+      }
+      i++;
+    }
+    value += s.slice(chunk, i);
+    this.i = i + 1;
+    const raw = s.slice(start, this.i);
+    // Go replaces unpaired surrogates (from \ud800-style escapes) with U+FFFD when decoding.
+    return { kind: 'string', value: hadU ? wellFormed(value) : value, raw };
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) {
+      throw new JsonSyntaxError('exceeded max depth', Buffer.byteLength(this.s.slice(0, this.i + 1), 'utf8'));
+    }
+  }
+
+  private array(): RawJson {
+    this.enter();
+    this.i++;
+    const items: RawJson[] = [];
+    this.ws();
+    if (this.s[this.i] === ']') {
+      this.i++;
+      this.depth--;
+      return { kind: 'array', items };
+    }
+    for (;;) {
+      this.ws();
+      items.push(this.value());
+      this.ws();
+      const c = this.s[this.i];
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === ']') {
+        this.i++;
+        this.depth--;
+        return { kind: 'array', items };
+      }
+      this.fail('after array element');
+    }
+  }
+
+  private object(): RawJson {
+    this.enter();
+    this.i++;
+    const entries: [string, RawJson][] = [];
+    this.ws();
+    if (this.s[this.i] === '}') {
+      this.i++;
+      this.depth--;
+      return { kind: 'object', entries };
+    }
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] !== '"') this.fail('looking for beginning of object key string');
+      const key = this.string() as { value: string };
+      this.ws();
+      if (this.s[this.i] !== ':') this.fail('after object key');
+      this.i++;
+      this.ws();
+      entries.push([key.value, this.value()]);
+      this.ws();
+      const c = this.s[this.i];
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === '}') {
+        this.i++;
+        this.depth--;
+        return { kind: 'object', entries };
+      }
+      this.fail('after object key:value pair');
+    }
+  }
+}
