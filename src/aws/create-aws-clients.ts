@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ConfigError, S3StateError } from '../errors.ts';
+import type { AwsOptions } from './aws-options.ts';
+import { createHttpHandler, type HttpSettings } from './create-http-handler.ts';
+import { createCredentialChain, type AwsEvent } from './credential-chain.ts';
+import { redactUrl, resolveProxyConfig } from './proxy-config.ts';
+import { resolveSharedFilePaths, SharedAwsFiles, expandHome } from './shared-aws-files.ts';
+import { userAgentPairs } from './user-agent.ts';
+
+export type { AwsEvent } from './credential-chain.ts';
+
+/** The SDK clients of one backend configuration, built lazily and once. */
+export interface AwsClients {
+  /** S3 client (custom endpoint, path style, checksum mode applied). */
+  s3(): S3Client;
+  /** DynamoDB client (custom endpoint applied). */
+  dynamodb(): DynamoDBClient;
+  /** STS client (`sts_region`, custom endpoint applied). */
+  sts(): STSClient;
+  /**
+   * Resolves the credentials and says where they came from, for `doctor`/`config` views.
+   * Never returns the secret key or the session token.
+   */
+  credentials(): Promise<{ accessKeyId: string; source: string; expiration?: Date }>;
+  /**
+   * Calls STS `GetCallerIdentity` (unless `skip_requesting_account_id`), enforces
+   * `allowed_account_ids` / `forbidden_account_ids`, and returns the account ID
+   * (undefined when skipped). Throws a `ConfigError` "Invalid account ID" when not allowed.
+   */
+  verifyAccount(): Promise<string | undefined>;
+  /** Closes every client built so far and forgets in-memory copies of the shared files. */
+  destroy(): void;
+}
+
+/** Optional collaborators of {@link createAwsClients}. */
+export interface AwsClientsDeps {
+  /** Environment to read (`AWS_*`, proxies, HOME). @default process.env */
+  env?: Record<string, string | undefined>;
+  /** Receives progress and warnings (never secrets). */
+  reporter?: (e: AwsEvent) => void;
+}
+
+/** SDK retry settings for a `max_retries` / `retry_mode` pair. */
+export function retrySettings(
+  maxRetries: number,
+  retryMode: 'standard' | 'adaptive' | undefined,
+  env: Record<string, string | undefined>,
+): { maxAttempts?: number; retryMode: 'standard' | 'adaptive' } {
+  const envMode = env['AWS_RETRY_MODE']?.toLowerCase();
+  const mode = retryMode ?? (envMode === 'adaptive' || envMode === 'standard' ? envMode : 'standard');
+  // The peers pass max_retries as aws-sdk-go-v2's RetryMaxAttempts (total attempts) and leave the SDK
+  // default when it is 0 (aws-sdk-go-base), so we do the same with the JS SDK's maxAttempts.
+  return maxRetries > 0 ? { maxAttempts: maxRetries, retryMode: mode } : { retryMode: mode };
+}
+
+/**
+ * Builds the AWS client factory for one resolved backend configuration.
+ *
+ * Credentials follow the standard chain (see `createCredentialChain`): configuration keys,
+ * the `profile` attribute, environment keys, environment web identity, shared profiles
+ * (static, `credential_process`, SSO, role chaining), container, then instance metadata;
+ * `assume_role_with_web_identity` and `assume_role` are applied on top. All clients share one
+ * memoized credential provider. Endpoints, path style, retries, proxies, CA bundle, `insecure`,
+ * the user agent and `skip_s3_checksum` apply to every client (the inner STS clients included).
+ */
+export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): AwsClients {
+  const env = deps.env ?? process.env;
+  const reporter = deps.reporter;
+
+  let httpSettings: HttpSettings | undefined;
+  const http = (): HttpSettings => {
+    if (httpSettings) return httpSettings;
+    const proxy = resolveProxyConfig(
+      { httpProxy: opts.httpProxy, httpsProxy: opts.httpsProxy, noProxy: opts.noProxy },
+      env,
+    );
+    const caPath = opts.customCaBundle ?? (env['AWS_CA_BUNDLE'] || undefined);
+    let ca: string | undefined;
+    if (caPath !== undefined) {
+      const path = expandHome(caPath, env);
+      try {
+        ca = readFileSync(path, 'utf8');
+      } catch (e) {
+        throw new S3StateError('AWS', 'Cannot read custom CA bundle', {
+          cause: e,
+          detail: `custom_ca_bundle "${path}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        });
+      }
+    }
+    httpSettings = { proxy, ca, insecure: opts.insecure };
+    if (proxy.httpsProxy === undefined && proxy.httpProxy !== undefined) {
+      reporter?.({
+        kind: 'warning',
+        message: `http_proxy (${redactUrl(proxy.httpProxy.href)}) is used for http:// endpoints only; set https_proxy for HTTPS requests.`,
+      });
+    }
+    return httpSettings;
+  };
+
+  const retry = retrySettings(opts.maxRetries, opts.retryMode, env);
+  const userAgent = userAgentPairs(opts.appendUserAgent ?? env['TF_APPEND_USER_AGENT']);
+
+  const commonConfig = (region: string): Record<string, unknown> => ({
+    region,
+    ...retry,
+    customUserAgent: userAgent,
+    useDualstackEndpoint: opts.useDualstackEndpoint,
+    useFipsEndpoint: opts.useFipsEndpoint,
+    requestHandler: createHttpHandler(http()),
+  });
+  const stsRegion = opts.stsRegion || opts.region;
+  const stsClientConfig = (): Record<string, unknown> => ({
+    ...commonConfig(stsRegion),
+    ...(opts.endpoints.sts ? { endpoint: opts.endpoints.sts } : {}),
+  });
+
+  const files = new SharedAwsFiles(resolveSharedFilePaths(opts, env));
+  const chain = createCredentialChain(opts, { env, files, stsClientConfig, reporter });
+
+  let s3: S3Client | undefined;
+  let dynamodb: DynamoDBClient | undefined;
+  let sts: STSClient | undefined;
+
+  const clients: AwsClients = {
+    s3() {
+      s3 ??= new S3Client({
+        ...commonConfig(opts.region),
+        credentials: chain.provider,
+        forcePathStyle: opts.usePathStyle,
+        ...(opts.endpoints.s3 ? { endpoint: opts.endpoints.s3 } : {}),
+        requestChecksumCalculation: opts.skipS3Checksum ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+        responseChecksumValidation: opts.skipS3Checksum ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+      });
+      return s3;
+    },
+    dynamodb() {
+      dynamodb ??= new DynamoDBClient({
+        ...commonConfig(opts.region),
+        credentials: chain.provider,
+        ...(opts.endpoints.dynamodb ? { endpoint: opts.endpoints.dynamodb } : {}),
+      });
+      return dynamodb;
+    },
+    sts() {
+      sts ??= new STSClient({ ...stsClientConfig(), credentials: chain.provider });
+      return sts;
+    },
+    async credentials() {
+      const { credentials, source } = await chain.resolve();
+      return {
+        accessKeyId: credentials.accessKeyId,
+        source,
+        ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
+      };
+    },
+    async verifyAccount() {
+      const allowed = opts.allowedAccountIds ?? [];
+      const forbidden = opts.forbiddenAccountIds ?? [];
+      if (opts.skipRequestingAccountId) {
+        if (allowed.length > 0 || forbidden.length > 0) {
+          reporter?.({
+            kind: 'warning',
+            message:
+              'allowed_account_ids/forbidden_account_ids are not checked because skip_requesting_account_id is set.',
+          });
+        }
+        return undefined;
+      }
+      let account: string | undefined;
+      try {
+        account = (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+      } catch (e) {
+        if (e instanceof S3StateError) throw e;
+        throw new S3StateError('AWS', 'Retrieving AWS account details', {
+          cause: e,
+          detail: `retrieving caller identity from STS: ${e instanceof Error ? e.message : String(e)}`,
+          hint: 'Check the credentials, or set skip_requesting_account_id = true when STS is not reachable.',
+        });
+      }
+      if (account === undefined) return undefined;
+      const notAllowed =
+        (allowed.length > 0 && !allowed.includes(account)) ||
+        (forbidden.length > 0 && forbidden.includes(account));
+      if (notAllowed) {
+        throw new ConfigError([
+          {
+            severity: 'error',
+            summary: 'Invalid account ID',
+            detail: `AWS account ID not allowed: ${account}`,
+          },
+        ]);
+      }
+      return account;
+    },
+    destroy() {
+      s3?.destroy();
+      dynamodb?.destroy();
+      sts?.destroy();
+      s3 = dynamodb = sts = undefined;
+      files.dispose();
+    },
+  };
+  return clients;
+}

@@ -1,0 +1,93 @@
+import http from 'node:http';
+import https from 'node:https';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { proxyForUrl, type ProxyConfig } from './proxy-config.ts';
+
+/** TLS and proxy settings shared by every SDK client of one factory. */
+export interface HttpSettings {
+  proxy: ProxyConfig;
+  /** PEM text of `custom_ca_bundle` (replaces the default roots, as Go's custom pool does). */
+  ca?: string | undefined;
+  /** `insecure`: skip TLS certificate verification. @default false */
+  insecure: boolean;
+}
+
+interface AddRequestCapable {
+  addRequest(req: http.ClientRequest, options: object): void;
+}
+
+/**
+ * An agent that picks, per request, a direct connection or the proxy that `proxyForUrl` names
+ * (so `no_proxy` is honoured per host, and S3 virtual-host names are matched as they are sent).
+ * Node's `ClientRequest` hands each request to `agent.addRequest`; the chosen agent takes it from there.
+ */
+class ProxyRoutingAgent extends http.Agent {
+  readonly #secure: boolean;
+  readonly #direct: http.Agent;
+  readonly #settings: HttpSettings;
+  readonly #viaProxy = new Map<string, http.Agent>();
+
+  constructor(secure: boolean, settings: HttpSettings) {
+    super({ keepAlive: true });
+    // Node's ClientRequest checks the agent's protocol against the URL's.
+    (this as { protocol?: string }).protocol = secure ? 'https:' : 'http:';
+    this.#secure = secure;
+    this.#settings = settings;
+    this.#direct = secure
+      ? new https.Agent({ keepAlive: true, ...tlsOptions(settings) })
+      : new http.Agent({ keepAlive: true });
+  }
+
+  addRequest(
+    req: http.ClientRequest,
+    options: { host?: string | null; hostname?: string | null; port?: number | string | null },
+  ): void {
+    const host = options.host ?? options.hostname ?? 'localhost';
+    const port = options.port === undefined || options.port === null ? '' : String(options.port);
+    const scheme = this.#secure ? 'https' : 'http';
+    const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    const url = new URL(`${scheme}://${hostPart}${port ? `:${port}` : ''}`);
+    const proxy = proxyForUrl(url, this.#settings.proxy);
+    const agent = proxy ? this.#proxyAgent(proxy) : this.#direct;
+    (agent as unknown as AddRequestCapable).addRequest(req, options);
+  }
+
+  #proxyAgent(proxy: URL): http.Agent {
+    const key = proxy.href;
+    let agent = this.#viaProxy.get(key);
+    if (!agent) {
+      agent = this.#secure
+        ? new HttpsProxyAgent(proxy, { keepAlive: true, ...tlsOptions(this.#settings) })
+        : new HttpProxyAgent(proxy, { keepAlive: true });
+      this.#viaProxy.set(key, agent);
+    }
+    return agent;
+  }
+
+  override destroy(): void {
+    this.#direct.destroy();
+    for (const a of this.#viaProxy.values()) a.destroy();
+    this.#viaProxy.clear();
+    super.destroy();
+  }
+}
+
+function tlsOptions(settings: HttpSettings): https.AgentOptions {
+  const o: https.AgentOptions = {};
+  if (settings.ca !== undefined) o.ca = settings.ca;
+  if (settings.insecure) o.rejectUnauthorized = false;
+  return o;
+}
+
+/**
+ * A fresh SDK request handler honouring proxies, `custom_ca_bundle` and `insecure`.
+ * One per SDK client: an SDK client's `destroy()` destroys its handler's agents.
+ */
+export function createHttpHandler(settings: HttpSettings): NodeHttpHandler {
+  return new NodeHttpHandler({
+    httpAgent: new ProxyRoutingAgent(false, settings),
+    httpsAgent: new ProxyRoutingAgent(true, settings),
+  });
+}
