@@ -1,4 +1,4 @@
-import type { RawJson } from './raw-json.ts';
+import type { RawArray, RawJson, RawObject } from './raw-json.ts';
 
 /**
  * Go `encoding/json` string quoting (HTML escaping on, as `json.Marshal` does):
@@ -83,58 +83,62 @@ export function goCompactStringToken(rawToken: string): string {
  */
 export function goMarshal(node: RawJson, indent = ''): string {
   const out: string[] = [];
-  emit(node, out, indent, '\n');
-  return out.join('');
-}
-
-function emit(node: RawJson, out: string[], indent: string, nl: string): void {
-  switch (node.kind) {
-    case 'null':
-      out.push('null');
-      return;
-    case 'bool':
-      out.push(node.value ? 'true' : 'false');
-      return;
-    case 'number':
-      out.push(node.text);
-      return;
-    case 'string':
-      out.push(node.raw === undefined ? goQuote(node.value) : goCompactStringToken(node.raw));
-      return;
-    case 'array': {
-      if (node.items.length === 0) {
-        out.push('[]');
-        return;
-      }
-      const inner = indent === '' ? '' : nl + indent;
-      out.push('[');
-      let first = true;
-      for (const item of node.items) {
-        if (!first) out.push(',');
-        first = false;
-        out.push(inner);
-        emit(item, out, indent, inner);
-      }
-      out.push(indent === '' ? ']' : nl + ']');
-      return;
+  const sep = indent === '' ? ':' : ': ';
+  // Explicit stack instead of recursion: state files may nest up to Go's limit of 10000 levels.
+  const stack: { node: RawArray | RawObject; i: number; pad: string }[] = [];
+  let cur: RawJson = node;
+  let pad = '\n';
+  for (;;) {
+    switch (cur.kind) {
+      case 'null':
+        out.push('null');
+        break;
+      case 'bool':
+        out.push(cur.value ? 'true' : 'false');
+        break;
+      case 'number':
+        out.push(cur.text);
+        break;
+      case 'string':
+        out.push(cur.raw === undefined ? goQuote(cur.value) : goCompactStringToken(cur.raw));
+        break;
+      case 'array':
+        if (cur.items.length === 0) out.push('[]');
+        else {
+          out.push('[');
+          stack.push({ node: cur, i: 0, pad });
+        }
+        break;
+      case 'object':
+        if (cur.entries.length === 0) out.push('{}');
+        else {
+          out.push('{');
+          stack.push({ node: cur, i: 0, pad });
+        }
+        break;
     }
-    case 'object': {
-      if (node.entries.length === 0) {
-        out.push('{}');
-        return;
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) return out.join('');
+      const n = top.node;
+      const len = n.kind === 'array' ? n.items.length : n.entries.length;
+      if (top.i < len) {
+        const inner = indent === '' ? '' : top.pad + indent;
+        if (top.i > 0) out.push(',');
+        out.push(inner);
+        if (n.kind === 'array') cur = n.items[top.i] as RawJson;
+        else {
+          const [k, v] = n.entries[top.i] as readonly [string, RawJson];
+          out.push(goQuote(k), sep);
+          cur = v;
+        }
+        pad = inner;
+        top.i++;
+        break;
       }
-      const inner = indent === '' ? '' : nl + indent;
-      const sep = indent === '' ? ':' : ': ';
-      out.push('{');
-      let first = true;
-      for (const [k, v] of node.entries) {
-        if (!first) out.push(',');
-        first = false;
-        out.push(inner, goQuote(k), sep);
-        emit(v, out, indent, inner);
-      }
-      out.push(indent === '' ? '}' : nl + '}');
-      return;
+      const close = n.kind === 'array' ? ']' : '}';
+      out.push(indent === '' ? close : top.pad + close);
+      stack.pop();
     }
   }
 }

@@ -39,9 +39,10 @@ function wellFormed(s: string): string {
   return s.replace(LONE_SURROGATE, '\uFFFD');
 }
 
+type Frame = { items: RawJson[] } | { entries: [string, RawJson][]; key: string };
+
 class Parser {
   private i = 0;
-  private depth = 0;
   constructor(private readonly s: string) {}
 
   parseDocument(): RawJson {
@@ -74,13 +75,87 @@ class Parser {
     this.i = i;
   }
 
+  /**
+   * Parses one value with an explicit stack (no recursion), so hostile nesting fails with a typed
+   * error at Go's depth limit instead of overflowing the JS stack.
+   */
   private value(): RawJson {
+    const s = this.s;
+    const stack: Frame[] = [];
+    for (;;) {
+      // Parse the start of a value: either a scalar, or open a container.
+      let v: RawJson | undefined;
+      const c = s[this.i];
+      if (c === '{' || c === '[') {
+        if (stack.length >= MAX_DEPTH) this.fail('exceeded max depth');
+        this.i++;
+        this.ws();
+        if (c === '[') {
+          if (s[this.i] === ']') {
+            this.i++;
+            v = { kind: 'array', items: [] };
+          } else {
+            stack.push({ items: [] });
+            continue;
+          }
+        } else if (s[this.i] === '}') {
+          this.i++;
+          v = { kind: 'object', entries: [] };
+        } else {
+          stack.push({ entries: [], key: this.key() });
+          continue;
+        }
+      } else {
+        v = this.scalar();
+      }
+      // Attach the finished value to its container(s).
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) return v;
+        this.ws();
+        const d = s[this.i];
+        if ('items' in top) {
+          top.items.push(v);
+          if (d === ',') {
+            this.i++;
+            this.ws();
+            break;
+          }
+          if (d !== ']') this.fail('after array element');
+          this.i++;
+          stack.pop();
+          v = { kind: 'array', items: top.items };
+        } else {
+          top.entries.push([top.key, v]);
+          if (d === ',') {
+            this.i++;
+            this.ws();
+            top.key = this.key();
+            break;
+          }
+          if (d !== '}') this.fail('after object key:value pair');
+          this.i++;
+          stack.pop();
+          v = { kind: 'object', entries: top.entries };
+        }
+      }
+    }
+  }
+
+  /** Reads `"key" :` and the whitespace after it. */
+  private key(): string {
+    if (this.s[this.i] !== '"') this.fail('looking for beginning of object key string');
+    const k = this.string() as { value: string };
+    this.ws();
+    if (this.s[this.i] !== ':') this.fail('after object key');
+    this.i++;
+    this.ws();
+    return k.value;
+  }
+
+  private scalar(): RawJson {
     const c = this.s[this.i];
     switch (c) {
-      case '{':
-        return this.object();
-      case '[':
-        return this.array();
       case '"':
         return this.string();
       case 't':
@@ -218,73 +293,5 @@ class Parser {
     const raw = s.slice(start, this.i);
     // Go replaces unpaired surrogates (from \ud800-style escapes) with U+FFFD when decoding.
     return { kind: 'string', value: hadU ? wellFormed(value) : value, raw };
-  }
-
-  private enter(): void {
-    if (++this.depth > MAX_DEPTH) {
-      throw new JsonSyntaxError('exceeded max depth', Buffer.byteLength(this.s.slice(0, this.i + 1), 'utf8'));
-    }
-  }
-
-  private array(): RawJson {
-    this.enter();
-    this.i++;
-    const items: RawJson[] = [];
-    this.ws();
-    if (this.s[this.i] === ']') {
-      this.i++;
-      this.depth--;
-      return { kind: 'array', items };
-    }
-    for (;;) {
-      this.ws();
-      items.push(this.value());
-      this.ws();
-      const c = this.s[this.i];
-      if (c === ',') {
-        this.i++;
-        continue;
-      }
-      if (c === ']') {
-        this.i++;
-        this.depth--;
-        return { kind: 'array', items };
-      }
-      this.fail('after array element');
-    }
-  }
-
-  private object(): RawJson {
-    this.enter();
-    this.i++;
-    const entries: [string, RawJson][] = [];
-    this.ws();
-    if (this.s[this.i] === '}') {
-      this.i++;
-      this.depth--;
-      return { kind: 'object', entries };
-    }
-    for (;;) {
-      this.ws();
-      if (this.s[this.i] !== '"') this.fail('looking for beginning of object key string');
-      const key = this.string() as { value: string };
-      this.ws();
-      if (this.s[this.i] !== ':') this.fail('after object key');
-      this.i++;
-      this.ws();
-      entries.push([key.value, this.value()]);
-      this.ws();
-      const c = this.s[this.i];
-      if (c === ',') {
-        this.i++;
-        continue;
-      }
-      if (c === '}') {
-        this.i++;
-        this.depth--;
-        return { kind: 'object', entries };
-      }
-      this.fail('after object key:value pair');
-    }
   }
 }

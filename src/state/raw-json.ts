@@ -103,52 +103,85 @@ export function fromPlain(v: unknown): RawJson {
  * rounded; duplicate object keys keep the last value.
  */
 export function toPlain(node: RawJson): unknown {
-  switch (node.kind) {
-    case 'null':
-      return null;
-    case 'bool':
-      return node.value;
-    case 'string':
-      return node.value;
-    case 'number': {
-      const n = Number(node.text);
-      if (/^-?\d+$/.test(node.text)) return Number.isSafeInteger(n) ? n : BigInt(node.text);
-      return Number.isFinite(n) ? n : node.text;
-    }
-    case 'array':
-      return node.items.map(toPlain);
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of node.entries) out[k] = toPlain(v);
-      return out;
+  // Explicit stack: trees may nest up to 10000 levels (Go's limit).
+  const root: { v?: unknown } = {};
+  const work: { node: RawJson; set: (v: unknown) => void }[] = [{ node, set: (v) => (root.v = v) }];
+  for (let w = work.pop(); w !== undefined; w = work.pop()) {
+    const n = w.node;
+    switch (n.kind) {
+      case 'null':
+        w.set(null);
+        break;
+      case 'bool':
+      case 'string':
+        w.set(n.value);
+        break;
+      case 'number': {
+        const x = Number(n.text);
+        if (/^-?\d+$/.test(n.text)) w.set(Number.isSafeInteger(x) ? x : BigInt(n.text));
+        else w.set(Number.isFinite(x) ? x : n.text);
+        break;
+      }
+      case 'array': {
+        const arr: unknown[] = new Array<unknown>(n.items.length);
+        w.set(arr);
+        n.items.forEach((item, i) => work.push({ node: item, set: (v) => (arr[i] = v) }));
+        break;
+      }
+      case 'object': {
+        const obj: Record<string, unknown> = {};
+        w.set(obj);
+        // defineProperty, not assignment: a member named "__proto__" must stay an own property.
+        const put = (k: string, x: unknown): void => {
+          Object.defineProperty(obj, k, { value: x, writable: true, enumerable: true, configurable: true });
+        };
+        for (const [k] of n.entries) put(k, undefined); // keep member order for non-index keys
+        // Later duplicates win: pushed in reverse, popped (and assigned) in source order.
+        for (let i = n.entries.length - 1; i >= 0; i--) {
+          const [k, v] = n.entries[i] as readonly [string, RawJson];
+          work.push({ node: v, set: (x) => put(k, x) });
+        }
+        break;
+      }
     }
   }
+  return root.v;
 }
 
 /** Deep equality of two trees by meaning (decoded strings, number text, member order ignored). */
 export function rawEqual(a: RawJson, b: RawJson): boolean {
-  if (a.kind !== b.kind) return false;
-  switch (a.kind) {
-    case 'null':
-      return true;
-    case 'bool':
-      return a.value === (b as RawBool).value;
-    case 'string':
-      return a.value === (b as RawString).value;
-    case 'number':
-      return a.text === (b as RawNumber).text;
-    case 'array': {
-      const bi = (b as RawArray).items;
-      return a.items.length === bi.length && a.items.every((x, i) => rawEqual(x, bi[i] as RawJson));
-    }
-    case 'object': {
-      const be = (b as RawObject).entries;
-      if (a.entries.length !== be.length) return false;
-      const bm = new Map(be);
-      return a.entries.every(([k, v]) => {
-        const o = bm.get(k);
-        return o !== undefined && rawEqual(v, o);
-      });
+  const work: [RawJson, RawJson][] = [[a, b]];
+  for (let p = work.pop(); p !== undefined; p = work.pop()) {
+    const [x, y] = p;
+    if (x.kind !== y.kind) return false;
+    switch (x.kind) {
+      case 'null':
+        break;
+      case 'bool':
+      case 'string':
+        if (x.value !== (y as RawBool | RawString).value) return false;
+        break;
+      case 'number':
+        if (x.text !== (y as RawNumber).text) return false;
+        break;
+      case 'array': {
+        const yi = (y as RawArray).items;
+        if (x.items.length !== yi.length) return false;
+        x.items.forEach((item, i) => work.push([item, yi[i] as RawJson]));
+        break;
+      }
+      case 'object': {
+        const xm = new Map(x.entries);
+        const ym = new Map((y as RawObject).entries);
+        if (xm.size !== ym.size) return false;
+        for (const [k, v] of xm) {
+          const o = ym.get(k);
+          if (o === undefined) return false;
+          work.push([v, o]);
+        }
+        break;
+      }
     }
   }
+  return true;
 }
