@@ -5,7 +5,30 @@
 import { motoAvailable, startMoto } from '../../harness/moto.ts';
 import { RGW_CREDENTIALS, rgwAvailable, startRgw } from '../../harness/rgw.ts';
 import { S3RVER_CREDENTIALS, startS3rver } from '../../harness/s3rver.ts';
+import { tempDir } from '../../harness/tmp.ts';
+import { startS3Store } from '../../../src/store/s3-store.ts';
 import type { S3Implementation } from './s3-contract.ts';
+
+/** The project's own store (src/store), data in a temporary folder. No declared faults. */
+export const store: S3Implementation = {
+  name: 'store',
+  skipReason: 'store not found',
+  available: () => true,
+  async start() {
+    const dir = await tempDir('s3state-contract-store-');
+    const credentials = { accessKeyId: 'contract-key', secretAccessKey: 'contract-secret' };
+    const server = await startS3Store({ dataDir: dir.path, credentials: [credentials] });
+    return {
+      endpoint: server.endpoint,
+      credentials,
+      close: async () => {
+        await server.close();
+        await dir.cleanup();
+      },
+    };
+  },
+  faults: [],
+};
 
 /** moto_server 5.2 (Python), when installed. */
 export const moto: S3Implementation = {
