@@ -1,0 +1,171 @@
+// Shared environment of the core contract suites: a real S3 (the project's store, or moto_server)
+// plus a real DynamoDB (dynalite, or moto), with fresh buckets per test and one lock table.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
+import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startDynalite } from '../harness/dynalite.ts';
+import { motoAvailable, startMoto } from '../harness/moto.ts';
+import type { BackendSettings } from '../../src/backend/backend-settings.ts';
+
+/** Which real servers a suite runs against. */
+export type TargetKind = 'store+dynalite' | 'moto';
+
+/** A running target. */
+export interface CoreEnv {
+  kind: TargetKind;
+  s3Endpoint: string;
+  ddbEndpoint: string;
+  s3: S3Client;
+  ddb: DynamoDBClient;
+  table: string;
+  /** Creates a fresh bucket and returns its name. */
+  bucket(): Promise<string>;
+  /** Settings for a fresh bucket (override anything). */
+  settings(over?: Partial<BackendSettings>): Promise<BackendSettings>;
+  /** A second, independent pair of SDK clients (another "process"). */
+  clients(opts?: { skipS3Checksum?: boolean }): { s3: S3Client; ddb: DynamoDBClient };
+  close(): Promise<void>;
+}
+
+const storeHarness = path.resolve(import.meta.dirname, '../harness/store.ts');
+
+/** Why a target is unavailable, or undefined when it can run. */
+export function targetUnavailable(kind: TargetKind): string | undefined {
+  if (kind === 'moto' && !motoAvailable()) return 'moto_server not found';
+  if (kind === 'store+dynalite' && !existsSync(storeHarness))
+    return 'test/harness/store.ts (project store) not found';
+  return undefined;
+}
+
+/** Prints the one SKIPPED line and returns the skip reason (for `describe(..., { skip })`). */
+export function skipReason(kind: TargetKind): string | false {
+  const why = targetUnavailable(kind);
+  if (why) {
+    console.log(`SKIPPED: ${why}`);
+    return why;
+  }
+  return false;
+}
+
+export const TARGETS: TargetKind[] = ['store+dynalite', 'moto'];
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+let bucketSeq = 0;
+
+function makeClients(s3Endpoint: string, ddbEndpoint: string, skipS3Checksum = false) {
+  const s3 = new S3Client({
+    endpoint: s3Endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+    maxAttempts: 1,
+    ...(skipS3Checksum
+      ? {
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+          responseChecksumValidation: 'WHEN_REQUIRED' as const,
+        }
+      : {}),
+  });
+  const ddb = new DynamoDBClient({ endpoint: ddbEndpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  return { s3, ddb };
+}
+
+interface StoreHandle {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Starts the servers of `kind`, a lock table, and returns the env. */
+export async function startCoreEnv(kind: TargetKind): Promise<CoreEnv> {
+  let s3Endpoint: string;
+  let ddbEndpoint: string;
+  const closers: (() => Promise<void>)[] = [];
+  if (kind === 'moto') {
+    const moto = await startMoto();
+    if (!moto) throw new Error('moto_server not found');
+    closers.push(() => moto.close());
+    s3Endpoint = moto.endpoint;
+    ddbEndpoint = moto.endpoint;
+  } else {
+    const mod = (await import(storeHarness)) as { startTestStore: () => Promise<StoreHandle> };
+    const store = await mod.startTestStore();
+    closers.push(() => store.close());
+    const dyn = await startDynalite();
+    closers.push(() => dyn.close());
+    s3Endpoint = store.endpoint;
+    ddbEndpoint = dyn.endpoint;
+  }
+  const { s3, ddb } = makeClients(s3Endpoint, ddbEndpoint);
+  const table = 'tf-locks';
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const others: { s3: S3Client; ddb: DynamoDBClient }[] = [];
+  const env: CoreEnv = {
+    kind,
+    s3Endpoint,
+    ddbEndpoint,
+    s3,
+    ddb,
+    table,
+    async bucket() {
+      const name = `core-${process.pid}-${++bucketSeq}`;
+      await s3.send(new CreateBucketCommand({ Bucket: name }));
+      return name;
+    },
+    async settings(over = {}) {
+      return {
+        bucket: over.bucket ?? (await env.bucket()),
+        key: 'test/state',
+        region: 'us-east-1',
+        workspaceKeyPrefix: 'env:',
+        useLockfile: false,
+        encrypt: false,
+        skipS3Checksum: false,
+        ...over,
+      };
+    },
+    clients(opts = {}) {
+      const c = makeClients(s3Endpoint, ddbEndpoint, opts.skipS3Checksum);
+      others.push(c);
+      return c;
+    },
+    async close() {
+      for (const c of [{ s3, ddb }, ...others]) {
+        c.s3.destroy();
+        c.ddb.destroy();
+      }
+      for (const close of closers.reverse()) await close();
+    },
+  };
+  return env;
+}
+
+/** Records the HTTP headers of every request an S3 client sends (after signing). */
+export function recordS3Headers(client: S3Client): {
+  requests: { op: string; headers: Record<string, string> }[];
+} {
+  const log: { requests: { op: string; headers: Record<string, string> }[] } = { requests: [] };
+  const mw: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> =
+    (next, context) => async (args) => {
+      const req = args.request as { headers?: Record<string, string> };
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+      log.requests.push({ op: String(context.commandName ?? ''), headers });
+      return next(args);
+    };
+  client.middlewareStack.addRelativeTo(mw, {
+    relation: 'after',
+    toMiddleware: 'httpSigningMiddleware',
+    name: 'recordHeadersForTest',
+  });
+  return log;
+}
