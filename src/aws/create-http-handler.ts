@@ -51,7 +51,10 @@ class ProxyRoutingAgent extends http.Agent {
     const url = new URL(`${scheme}://${hostPart}${port ? `:${port}` : ''}`);
     const proxy = proxyForUrl(url, this.#settings.proxy);
     const agent = proxy ? this.#proxyAgent(proxy) : this.#direct;
-    (agent as unknown as AddRequestCapable).addRequest(req, options);
+    // The proxy agent opens the target TLS session from the request options, so the CA bundle and
+    // `insecure` must travel with them (agent-level options are not applied to the tunnelled socket).
+    const withTls = proxy && this.#secure ? { ...options, ...tlsOptions(this.#settings) } : options;
+    (agent as unknown as AddRequestCapable).addRequest(req, withTls);
   }
 
   #proxyAgent(proxy: URL): http.Agent {
