@@ -202,10 +202,9 @@ const anyAddress: fc.Arbitrary<Address> = fc
     const module = r.module.map((m) =>
       m.key === undefined ? { name: m.name } : { name: m.name, key: m.key },
     );
-    if (r.kind === 'module') return { kind: 'module', module } as Address;
-    if (r.kind === 'resource')
-      return { kind: 'resource', module, mode: r.mode, type: r.type, name: r.name } as Address;
-    return { kind: 'instance', module, mode: r.mode, type: r.type, name: r.name, key: r.key } as Address;
+    if (r.kind === 'module') return { kind: 'module', module };
+    if (r.kind === 'resource') return { kind: 'resource', module, mode: r.mode, type: r.type, name: r.name };
+    return { kind: 'instance', module, mode: r.mode, type: r.type, name: r.name, key: r.key };
   })
   .filter((a) => !(a.kind === 'module' && a.module.length === 0));
 
