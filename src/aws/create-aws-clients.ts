@@ -26,9 +26,13 @@ export interface AwsClients {
    */
   credentials(): Promise<{ accessKeyId: string; source: string; expiration?: Date }>;
   /**
-   * Calls STS `GetCallerIdentity` (unless `skip_requesting_account_id`), enforces
-   * `allowed_account_ids` / `forbidden_account_ids`, and returns the account ID
-   * (undefined when skipped). Throws a `ConfigError` "Invalid account ID" when not allowed.
+   * What the peers do at configure time, with STS `GetCallerIdentity`:
+   * 1. `skip_requesting_account_id`: no account lookup (the lists are not checked, a warning says so);
+   *    the credentials are still validated with one call unless `skip_credentials_validation`;
+   * 2. `skip_credentials_validation` and no account lists: no call at all;
+   * 3. otherwise the account ID is read, `allowed_account_ids` / `forbidden_account_ids` are enforced
+   *    (`ConfigError` "Invalid account ID" / "AWS account ID not allowed: <id>") and the ID is returned.
+   * Returns undefined when no account ID was read.
    */
   verifyAccount(): Promise<string | undefined>;
   /** Closes every client built so far and forgets in-memory copies of the shared files. */
@@ -159,27 +163,32 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
     async verifyAccount() {
       const allowed = opts.allowedAccountIds ?? [];
       const forbidden = opts.forbiddenAccountIds ?? [];
+      const lists = allowed.length > 0 || forbidden.length > 0;
+      const callerIdentity = async (what: string): Promise<string | undefined> => {
+        try {
+          return (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+        } catch (e) {
+          if (e instanceof S3StateError) throw e;
+          throw new S3StateError('AWS', what, {
+            cause: e,
+            detail: `retrieving caller identity from STS: ${e instanceof Error ? e.message : String(e)}`,
+            hint: 'Check the credentials and the STS endpoint, or set skip_credentials_validation / skip_requesting_account_id.',
+          });
+        }
+      };
       if (opts.skipRequestingAccountId) {
-        if (allowed.length > 0 || forbidden.length > 0) {
+        if (lists) {
           reporter?.({
             kind: 'warning',
             message:
               'allowed_account_ids/forbidden_account_ids are not checked because skip_requesting_account_id is set.',
           });
         }
+        if (!opts.skipCredentialsValidation) await callerIdentity('Validating provider credentials');
         return undefined;
       }
-      let account: string | undefined;
-      try {
-        account = (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
-      } catch (e) {
-        if (e instanceof S3StateError) throw e;
-        throw new S3StateError('AWS', 'Retrieving AWS account details', {
-          cause: e,
-          detail: `retrieving caller identity from STS: ${e instanceof Error ? e.message : String(e)}`,
-          hint: 'Check the credentials, or set skip_requesting_account_id = true when STS is not reachable.',
-        });
-      }
+      if (opts.skipCredentialsValidation && !lists) return undefined;
+      const account = await callerIdentity('Retrieving AWS account details');
       if (account === undefined) return undefined;
       const notAllowed =
         (allowed.length > 0 && !allowed.includes(account)) ||

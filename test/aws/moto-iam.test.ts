@@ -226,14 +226,49 @@ describe(
       });
     }
 
-    test('verifyAccount is skipped with skip_requesting_account_id', async () => {
+    test('skip_requesting_account_id: no account lookup, but the credentials are still validated', async () => {
+      const good = clientsFor({
+        accessKey: userKey.accessKeyId,
+        secretKey: userKey.secretAccessKey,
+        skipRequestingAccountId: true,
+        allowedAccountIds: ['999999999999'],
+      });
+      assert.equal(await good.verifyAccount(), undefined);
+      const bad = clientsFor({
+        accessKey: userKey.accessKeyId,
+        secretKey: 'wrong',
+        skipRequestingAccountId: true,
+      });
+      await assert.rejects(
+        bad.verifyAccount(),
+        (e: unknown) => isS3StateError(e, 'AWS') && e.message === 'Validating provider credentials',
+      );
+    });
+
+    test('skip_requesting_account_id + skip_credentials_validation: no STS call at all', async () => {
       const c = clientsFor({
         accessKey: userKey.accessKeyId,
         secretKey: 'wrong-secret-would-fail-sts',
         skipRequestingAccountId: true,
-        allowedAccountIds: ['999999999999'],
+        skipCredentialsValidation: true,
       });
       assert.equal(await c.verifyAccount(), undefined);
+    });
+
+    test('skip_credentials_validation without account lists: no STS call; with a list the account is still checked', async () => {
+      const none = clientsFor({
+        accessKey: userKey.accessKeyId,
+        secretKey: 'wrong',
+        skipCredentialsValidation: true,
+      });
+      assert.equal(await none.verifyAccount(), undefined);
+      const listed = clientsFor({
+        accessKey: userKey.accessKeyId,
+        secretKey: userKey.secretAccessKey,
+        skipCredentialsValidation: true,
+        forbiddenAccountIds: [ACCOUNT],
+      });
+      await assert.rejects(listed.verifyAccount(), (e: unknown) => isS3StateError(e, 'CONFIG'));
     });
 
     test('verifyAccount with rejected credentials explains it could not read the account', async () => {
