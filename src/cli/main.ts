@@ -44,6 +44,8 @@ function findCommand(argv: string[]): {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The AWS SDK warns about Node 20 on every run; a CLI's stderr is for the user's diagnostics.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const noColor = argv.some((a) => a === '-no-color' || a === '--no-color');
   const io = processIo(noColor);
   if (argv.length === 1 && ['--version', '-version', '-v', 'version'].includes(argv[0] ?? '')) {

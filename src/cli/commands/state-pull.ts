@@ -1,7 +1,31 @@
 import type { CommandContext } from '../command-context.ts';
-import { notAvailable } from '../not-available.ts';
+import { EXIT } from '../exit-codes.ts';
+import { expectArgs } from '../positionals.ts';
+import { withSession } from '../session.ts';
+import { emptyState, writeState } from '../../state/write-state.ts';
+import { DEFAULT_TERRAFORM_VERSION } from '../../backend/state-manager.ts';
 
-/** `s3state state pull` (waiting for the library part it needs). */
+/**
+ * `s3state state pull`: the stored state followed by one extra newline, as `terraform state pull`
+ * prints it (a state terraform wrote comes out byte for byte). With no state: an empty state with
+ * serial 0 and an empty lineage.
+ */
 export async function run(ctx: CommandContext): Promise<number> {
-  return notAvailable(ctx);
+  expectArgs(ctx, 0, 0);
+  return withSession(ctx, async (s) => {
+    const mgr = await s.manager({ create: false });
+    const read = await mgr.read();
+    if (!read) {
+      const empty = emptyState({ lineage: '', serial: 0, terraformVersion: DEFAULT_TERRAFORM_VERSION });
+      ctx.io.out(writeState(empty, { flavor: 'terraform' }) + '\n');
+      return EXIT.OK;
+    }
+    const bytes = Buffer.from(read.payload.data);
+    // Terraform re-serialises with its indented writer: a state it wrote comes out as stored; a compact
+    // (OpenTofu) state is re-indented.
+    const text = bytes.toString('utf8');
+    const indented = text.startsWith('{\n') && text.endsWith('\n');
+    ctx.io.out((indented ? text : writeState(read.state, { flavor: 'terraform' })) + '\n');
+    return EXIT.OK;
+  });
 }

@@ -1,7 +1,16 @@
 import type { CommandContext } from '../command-context.ts';
-import { notAvailable } from '../not-available.ts';
+import { EXIT } from '../exit-codes.ts';
+import { resolveConfig } from '../session.ts';
+import { expectArgs } from '../positionals.ts';
 
-/** `s3state workspace show` (waiting for the library part it needs). */
+/** `s3state workspace show`: the selected workspace name (as `terraform workspace show`). */
 export async function run(ctx: CommandContext): Promise<number> {
-  return notAvailable(ctx);
+  expectArgs(ctx, 0, 0);
+  const config = await resolveConfig(ctx);
+  if (ctx.globals.json) {
+    ctx.io.out(
+      JSON.stringify({ workspace: config.workspace.name, source: config.workspace.source }, null, 2) + '\n',
+    );
+  } else ctx.io.out(`${config.workspace.name}\n`);
+  return EXIT.OK;
 }
