@@ -121,7 +121,7 @@ describe('terraform against the dev stack', { skip: tf ? false : 'terraform not 
     const r = await db.send(
       new GetItemCommand({ TableName: stack.table, Key: { LockID: { S: id } }, ConsistentRead: true }),
     );
-    return r.Item as Record<string, { S?: string }> | undefined;
+    return r.Item;
   }
 
   for (const { kind, slug } of KINDS) {
