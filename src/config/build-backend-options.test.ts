@@ -236,7 +236,7 @@ describe('TestBackendConfig_RegionEnvVar / TestBackendConfig_Region (backend par
     test(c.name, () => {
       const v = applyEnvAndDefaults(cfg(c.config), c.env, 'opentofu');
       assert.equal(v.region?.value, c.want);
-      const src = v.region!.source;
+      const src = v.region.source;
       assert.equal(src.kind === 'env' ? src.name : src.kind, c.source);
       assert.equal(toBackendSettings(v).region, c.want);
       assert.equal(toAwsOptions(v, {}, c.env).region, c.want);
