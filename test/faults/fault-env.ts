@@ -4,18 +4,15 @@
  * `createAwsClients` with a chosen `max_retries`, pointed at the proxies. Direct clients (no proxy)
  * let a test see what really landed.
  *
- * S3 server: the project's store (`test/harness/store.ts` `startTestStore`) when it exists, else
- * moto (honours `If-None-Match`), else none (S3 scenarios print SKIPPED).
+ * S3 server: the project's store (`test/harness/store.ts` `startTestStore`).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createAwsClients, type AwsClients } from '../../src/aws/create-aws-clients.ts';
 import type { AwsOptions } from '../../src/aws/aws-options.ts';
 import type { BackendSettings } from '../../src/backend/backend-settings.ts';
 import { startDynalite } from '../harness/dynalite.ts';
-import { startMoto } from '../harness/moto.ts';
+import { startTestStore } from '../harness/store.ts';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.ts';
 
 export const BUCKET = 'fault-bucket';
@@ -29,38 +26,10 @@ interface Upstream {
   close(): Promise<void>;
 }
 
-interface TestStoreModule {
-  startTestStore(opts?: Record<string, unknown>): Promise<{
-    endpoint: string;
-    credentials?: { accessKeyId: string; secretAccessKey: string };
-    close(): Promise<void>;
-  }>;
-}
-
-/** Starts the S3 server the scenarios run against, or undefined when none is available. */
-export async function startS3Upstream(): Promise<Upstream | undefined> {
-  const storeHarness = fileURLToPath(new URL('../harness/store.ts', import.meta.url));
-  if (existsSync(storeHarness)) {
-    const mod = (await import(pathToFileURL(storeHarness).href)) as Partial<TestStoreModule>;
-    if (typeof mod.startTestStore === 'function') {
-      const s = await mod.startTestStore();
-      return {
-        name: 'our store',
-        endpoint: s.endpoint,
-        credentials: s.credentials ?? CREDENTIALS,
-        close: () => s.close(),
-      };
-    }
-  }
-  const moto = await startMoto();
-  if (moto)
-    return {
-      name: 'moto',
-      endpoint: moto.endpoint,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      close: () => moto.close(),
-    };
-  return undefined;
+/** Starts the project's S3 store (the scenarios' S3 server) with distinctive keys, so a test can prove the secret never shows up in errors. */
+export async function startS3Upstream(): Promise<Upstream> {
+  const s = await startTestStore({ credentials: [CREDENTIALS] });
+  return { name: 'our store', endpoint: s.endpoint, credentials: CREDENTIALS, close: () => s.close() };
 }
 
 /** A running fault environment. */

@@ -198,7 +198,7 @@ const anyAddress: fc.Arbitrary<Address> = fc
     name: ident,
     key: fc.oneof(fc.nat(99), fc.string({ maxLength: 5 })),
   })
-  .map((r) => {
+  .map((r): Address => {
     const module = r.module.map((m) =>
       m.key === undefined ? { name: m.name } : { name: m.name, key: m.key },
     );
