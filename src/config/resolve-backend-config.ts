@@ -187,6 +187,8 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
   else layers = [...(block ? [block.layer] : []), ...argsR.layers];
 
   if (origin === 'configuration' && !block && args.length === 0) {
+    // A file that failed to parse may hold the block: report that, not a missing block.
+    if (diagnostics.some((d) => d.severity === 'error')) fail();
     fail([
       {
         severity: 'error',
