@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, S3StateError } from '../errors.ts';
 import type { AwsOptions } from './aws-options.ts';
 import { createHttpHandler, type HttpSettings } from './create-http-handler.ts';
+import { loadDynamoDb, loadS3, loadSts } from './load-sdk.ts';
 import { createCredentialChain, type AwsEvent } from './credential-chain.ts';
 import { redactUrl, resolveProxyConfig } from './proxy-config.ts';
 import { resolveSharedFilePaths, SharedAwsFiles, expandHome } from './shared-aws-files.ts';
@@ -130,7 +131,7 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
 
   const clients: AwsClients = {
     s3() {
-      s3 ??= new S3Client({
+      s3 ??= new (loadS3().S3Client)({
         ...commonConfig(opts.region),
         credentials: chain.provider,
         forcePathStyle: opts.usePathStyle,
@@ -141,7 +142,7 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
       return s3;
     },
     dynamodb() {
-      dynamodb ??= new DynamoDBClient({
+      dynamodb ??= new (loadDynamoDb().DynamoDBClient)({
         ...commonConfig(opts.region),
         credentials: chain.provider,
         ...(opts.endpoints.dynamodb ? { endpoint: opts.endpoints.dynamodb } : {}),
@@ -149,7 +150,7 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
       return dynamodb;
     },
     sts() {
-      sts ??= new STSClient({ ...stsClientConfig(), credentials: chain.provider });
+      sts ??= new (loadSts().STSClient)({ ...stsClientConfig(), credentials: chain.provider });
       return sts;
     },
     async credentials() {
@@ -166,7 +167,7 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
       const lists = allowed.length > 0 || forbidden.length > 0;
       const callerIdentity = async (what: string): Promise<string | undefined> => {
         try {
-          return (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+          return (await clients.sts().send(new (loadSts().GetCallerIdentityCommand)({}))).Account;
         } catch (e) {
           if (e instanceof S3StateError) throw e;
           throw new S3StateError('AWS', what, {

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { loadHttpHandler, loadHttpProxyAgent, loadHttpsProxyAgent } from './load-sdk.ts';
 import { proxyForUrl, type ProxyConfig } from './proxy-config.ts';
 
 /** TLS and proxy settings shared by every SDK client of one factory. */
@@ -62,8 +61,11 @@ class ProxyRoutingAgent extends http.Agent {
     let agent = this.#viaProxy.get(key);
     if (!agent) {
       agent = this.#secure
-        ? new HttpsProxyAgent(proxy, { keepAlive: true, ...tlsOptions(this.#settings) })
-        : new HttpProxyAgent(proxy, { keepAlive: true });
+        ? new (loadHttpsProxyAgent().HttpsProxyAgent)(proxy, {
+            keepAlive: true,
+            ...tlsOptions(this.#settings),
+          })
+        : new (loadHttpProxyAgent().HttpProxyAgent)(proxy, { keepAlive: true });
       this.#viaProxy.set(key, agent);
     }
     return agent;
@@ -89,7 +91,7 @@ function tlsOptions(settings: HttpSettings): https.AgentOptions {
  * One per SDK client: an SDK client's `destroy()` destroys its handler's agents.
  */
 export function createHttpHandler(settings: HttpSettings): NodeHttpHandler {
-  return new NodeHttpHandler({
+  return new (loadHttpHandler().NodeHttpHandler)({
     httpAgent: new ProxyRoutingAgent(false, settings),
     httpsAgent: new ProxyRoutingAgent(true, settings),
   });
