@@ -90,6 +90,16 @@ export class DynamoDBLocker implements Locker {
         }),
       );
     } catch (e) {
+      if (isConditionalCheckFailed(e)) {
+        // A retried delete whose first attempt landed (response lost) finds the item gone: released.
+        let now: HolderRead | undefined;
+        try {
+          now = await this.readHolder();
+        } catch {
+          now = holder;
+        }
+        if (now === undefined) return;
+      }
       throw new LockError(goStyleAwsErrorText(e, 'DynamoDB', 'DeleteItem'), holder.info, { cause: e });
     }
   }

@@ -30,6 +30,15 @@ export const CONSISTENCY_RETRY_TIMEOUT_MS = 10_000;
 /** Poll interval during a digest mismatch (the peers' `consistencyRetryPollInterval`). */
 export const CONSISTENCY_RETRY_POLL_MS = 2_000;
 
+/** Attempts at reading a state object whose body stream fails. */
+const BODY_READ_ATTEMPTS = 3;
+
+class BodyReadError extends Error {
+  constructor(readonly wrapped: S3StateError) {
+    super(wrapped.message, { cause: wrapped });
+  }
+}
+
 /** First line of the digest-mismatch error (both peers). */
 export const BAD_CHECKSUM_SUMMARY = 'state data in S3 does not have the expected content.';
 
@@ -120,6 +129,19 @@ export class S3RemoteClient implements RemoteClient {
 
   /** The object alone, without the digest check. */
   async getObject(): Promise<RemotePayload | undefined> {
+    // The SDK retries a GetObject only until the headers arrive; a body cut short is retried here.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.getObjectOnce();
+      } catch (e) {
+        if (!(e instanceof BodyReadError)) throw e;
+        if (attempt >= BODY_READ_ATTEMPTS) throw e.wrapped;
+        this.reporter({ level: 'info', message: `${e.wrapped.message}; retrying` });
+      }
+    }
+  }
+
+  private async getObjectOnce(): Promise<RemotePayload | undefined> {
     const s = this.settings;
     let out;
     try {
@@ -144,10 +166,12 @@ export class S3RemoteClient implements RemoteClient {
     try {
       data = await readBody(out.Body, out.ContentLength);
     } catch (e) {
-      throw new S3StateError(
-        'AWS',
-        `Failed to read remote state: reading "${this.stateKey}" from S3 bucket "${s.bucket}": ${(e as Error).message}`,
-        { cause: e },
+      throw new BodyReadError(
+        new S3StateError(
+          'AWS',
+          `Failed to read remote state: reading "${this.stateKey}" from S3 bucket "${s.bucket}": ${(e as Error).message}`,
+          { cause: e },
+        ),
       );
     }
     if (data.byteLength === 0) return undefined;
