@@ -1,5 +1,6 @@
 import { StateError } from '../errors.ts';
 import type { S3StateErrorOptions } from '../errors.ts';
+import { formatKey } from './addresses.ts';
 import { JsonSyntaxError, parseJson } from './parse-json.ts';
 import { rawGet } from './raw-json.ts';
 import type { RawJson, RawObject } from './raw-json.ts';
@@ -189,47 +190,49 @@ export function parseState(bytes: Uint8Array | string): StateFile {
 // v4 decoding, with Go's lenience: null means "zero value", unknown members are ignored.
 
 class Decoder {
-  invalid(path: string, want: string, got: RawJson): never {
-    throw new StateError('Invalid state file', {
-      detail: `The state file could not be decoded: ${path} must be ${want}, but it is ${kindName(got)}.`,
+  /** Terraform's message for a Go `UnmarshalTypeError` (`want` only documents the expectation). */
+  invalid(path: string, want: 'text' | 'numeric' | 'other', got: RawJson): never {
+    const value = got.kind === 'number' && want !== 'numeric' ? 'number' : kindName(got);
+    throw new StateError('Invalid state file format', {
+      detail: `The state file field ${JSON.stringify(path)} has invalid value ${value}`,
     });
   }
   str(n: RawJson | undefined, path: string): string {
     if (n === undefined || n.kind === 'null') return '';
-    if (n.kind !== 'string') this.invalid(path, 'a string', n);
+    if (n.kind !== 'string') this.invalid(path, 'text', n);
     return n.value;
   }
   bool(n: RawJson | undefined, path: string): boolean {
     if (n === undefined || n.kind === 'null') return false;
-    if (n.kind !== 'bool') this.invalid(path, 'a boolean', n);
+    if (n.kind !== 'bool') this.invalid(path, 'other', n);
     return n.value;
   }
   uint(n: RawJson | undefined, path: string): bigint | undefined {
     if (n === undefined || n.kind === 'null') return undefined;
     if (n.kind !== 'number' || !/^\d+$/.test(n.text) || BigInt(n.text) > 0xffffffffffffffffn) {
-      this.invalid(path, 'a whole number', n);
+      this.invalid(path, 'numeric', n);
     }
     return BigInt(n.text);
   }
   smallUint(n: RawJson | undefined, path: string): number | undefined {
     const b = this.uint(n, path);
     if (b === undefined) return undefined;
-    if (b > BigInt(Number.MAX_SAFE_INTEGER)) this.invalid(path, 'a whole number below 2^53', n as RawJson);
+    if (b > BigInt(Number.MAX_SAFE_INTEGER)) this.invalid(path, 'numeric', n as RawJson);
     return Number(b);
   }
   strings(n: RawJson | undefined, path: string): string[] | undefined {
     if (n === undefined || n.kind === 'null') return undefined;
-    if (n.kind !== 'array') this.invalid(path, 'a list of strings', n);
-    return n.items.map((x, i) => this.str(x, `${path}[${i}]`));
+    if (n.kind !== 'array') this.invalid(path, 'other', n);
+    return n.items.map((x) => this.str(x, path));
   }
   array(n: RawJson | undefined, path: string): readonly RawJson[] | undefined {
     if (n === undefined || n.kind === 'null') return undefined;
-    if (n.kind !== 'array') this.invalid(path, 'a list', n);
+    if (n.kind !== 'array') this.invalid(path, 'other', n);
     return n.items;
   }
   object(n: RawJson | undefined, path: string): RawObject | undefined {
     if (n === undefined || n.kind === 'null') return undefined;
-    if (n.kind !== 'object') this.invalid(path, 'an object', n);
+    if (n.kind !== 'object') this.invalid(path, 'other', n);
     return n;
   }
 }
@@ -243,9 +246,9 @@ function decodeV4(doc: RawObject): StateFile {
   const d = new Decoder();
   const f = fields(doc);
   const outputs = new Map<string, OutputValue>();
-  const outs = d.object(f.get('outputs'), '"outputs"');
+  const outs = d.object(f.get('outputs'), 'outputs');
   for (const [name, o] of outs?.entries ?? []) {
-    const p = `output ${JSON.stringify(name)}`;
+    const p = 'outputs';
     const of = fields(d.object(o, p) ?? { kind: 'object', entries: [] });
     const out: OutputValue = {
       value: of.get('value') ?? { kind: 'null' },
@@ -256,25 +259,25 @@ function decodeV4(doc: RawObject): StateFile {
     if (dep !== '') out.deprecated = dep;
     outputs.set(name, out);
   }
-  const resources = (d.array(f.get('resources'), '"resources"') ?? []).map((r, i) => decodeResource(d, r, i));
+  const resources = (d.array(f.get('resources'), 'resources') ?? []).map((r) => decodeResource(d, r));
   const cr = f.get('check_results');
   let checkResults: CheckResult[] | null | undefined;
   if (cr === undefined) checkResults = undefined;
   else if (cr.kind === 'null') checkResults = null;
-  else checkResults = (d.array(cr, '"check_results"') ?? []).map((c, i) => decodeCheck(d, c, i));
+  else checkResults = (d.array(cr, 'check_results') ?? []).map((c) => decodeCheck(d, c));
   return {
     version: 4,
-    terraformVersion: d.str(f.get('terraform_version'), '"terraform_version"'),
-    serial: d.uint(f.get('serial'), '"serial"') ?? 0n,
-    lineage: d.str(f.get('lineage'), '"lineage"'),
+    terraformVersion: d.str(f.get('terraform_version'), 'terraform_version'),
+    serial: d.uint(f.get('serial'), 'serial') ?? 0n,
+    lineage: d.str(f.get('lineage'), 'lineage'),
     outputs,
     resources,
     checkResults,
   };
 }
 
-function decodeResource(d: Decoder, node: RawJson, idx: number): ResourceState {
-  const p = `resources[${idx}]`;
+function decodeResource(d: Decoder, node: RawJson): ResourceState {
+  const p = 'resources';
   const f = fields(d.object(node, p) ?? { kind: 'object', entries: [] });
   const module = d.str(f.get('module'), `${p}.module`);
   const mode = d.str(f.get('mode'), `${p}.mode`);
@@ -291,11 +294,11 @@ function decodeResource(d: Decoder, node: RawJson, idx: number): ResourceState {
   if (f.has('provider')) r.provider = d.str(f.get('provider'), `${p}.provider`);
   const addr = `${module === '' ? '' : module + '.'}${mode === 'data' ? 'data.' : ''}${type}.${name}`;
   const seen = new Set<string>();
-  r.instances = (d.array(f.get('instances'), `${p}.instances`) ?? []).map((n, j) => {
-    const inst = decodeInstance(d, n, `${p}.instances[${j}]`, addr);
+  r.instances = (d.array(f.get('instances'), `${p}.instances`) ?? []).map((n) => {
+    const inst = decodeInstance(d, n, `${p}.instances`, addr);
     const key = `${JSON.stringify(inst.indexKey ?? null)}/${inst.deposed ?? ''}`;
     if (seen.has(key)) {
-      const ia = addr + (inst.indexKey === undefined ? '' : `[${JSON.stringify(inst.indexKey)}]`);
+      const ia = addr + (inst.indexKey === undefined ? '' : formatKey(inst.indexKey));
       throw new StateError('Duplicate resource instance in state', {
         detail:
           inst.deposed === undefined
@@ -318,11 +321,11 @@ function decodeInstance(d: Decoder, node: RawJson, p: string, addr: string): Ins
     else if (ik.kind === 'number' && Number.isSafeInteger(Number(ik.text))) inst.indexKey = Number(ik.text);
     else {
       throw new StateError('Invalid resource instance metadata in state', {
-        detail: `Resource ${addr} has an instance with the invalid instance key ${ik.kind === 'number' ? ik.text : kindName(ik)}.`,
+        detail: `Resource ${addr} has an instance with the invalid instance key ${ik.kind === 'number' ? ik.text : ik.kind === 'bool' ? String(ik.value) : kindName(ik)}.`,
       });
     }
   }
-  const ia = addr + (inst.indexKey === undefined ? '' : `[${JSON.stringify(inst.indexKey)}]`);
+  const ia = addr + (inst.indexKey === undefined ? '' : formatKey(inst.indexKey));
   const status = d.str(f.get('status'), `${p}.status`);
   if (status !== '') {
     if (status !== 'tainted') {
@@ -371,8 +374,8 @@ function decodeInstance(d: Decoder, node: RawJson, p: string, addr: string): Ins
   return inst;
 }
 
-function decodeCheck(d: Decoder, node: RawJson, idx: number): CheckResult {
-  const p = `check_results[${idx}]`;
+function decodeCheck(d: Decoder, node: RawJson): CheckResult {
+  const p = 'check_results';
   const f = fields(d.object(node, p) ?? { kind: 'object', entries: [] });
   const objs = d.array(f.get('objects'), `${p}.objects`);
   return {
@@ -382,13 +385,13 @@ function decodeCheck(d: Decoder, node: RawJson, idx: number): CheckResult {
     objects:
       objs === undefined
         ? null
-        : objs.map((o, j): CheckObjectResult => {
-            const of = fields(d.object(o, `${p}.objects[${j}]`) ?? { kind: 'object', entries: [] });
+        : objs.map((o): CheckObjectResult => {
+            const of = fields(d.object(o, `${p}.objects`) ?? { kind: 'object', entries: [] });
             const r: CheckObjectResult = {
-              objectAddr: d.str(of.get('object_addr'), `${p}.objects[${j}].object_addr`),
-              status: d.str(of.get('status'), `${p}.objects[${j}].status`),
+              objectAddr: d.str(of.get('object_addr'), `${p}.objects.object_addr`),
+              status: d.str(of.get('status'), `${p}.objects.status`),
             };
-            const fm = d.strings(of.get('failure_messages'), `${p}.objects[${j}].failure_messages`);
+            const fm = d.strings(of.get('failure_messages'), `${p}.objects.failure_messages`);
             if (fm !== undefined && fm.length > 0) r.failureMessages = fm;
             return r;
           }),
