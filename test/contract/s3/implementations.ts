@@ -106,9 +106,21 @@ export const rgw: S3Implementation = {
     return { endpoint: server.endpoint, credentials: RGW_CREDENTIALS, close: () => server.close() };
   },
   faults: [
+    'locationConstraintRefused',
+    'copyObjectEtagUnquoted',
+    'completeMultipartEtagMissing',
+    'listPartsAfterAbortWrongCode',
     'ifNoneMatchIgnoredVersioned',
     'ifMatchCorrectEtagRefused',
-    'publicAccessBlockDeniesWrites',
+    'conditionalDeleteIgnored',
+    'sseS3NotEchoed',
+    'sseKmsRefused',
+    'sseCWrongErrors',
+    'checksumNotChecked',
     'bucketEncryptionUnsupported',
+    'publicAccessBlockDeniesWrites',
+    'publicAccessBlockNotDeleted',
+    'ownershipControlsUnsupported',
+    'malformedXmlNotReported',
   ],
 };

@@ -17,6 +17,13 @@ export const KNOWN_FAULTS = {
   listVersionsPaginationBroken:
     'ListObjectVersions MaxKeys/markers pagination does not return every version once',
   locationConstraintIgnored: 'CreateBucket LocationConstraint not kept — GetBucketLocation differs',
+  locationConstraintRefused:
+    'CreateBucket with a LocationConstraint of another region refused (InvalidLocationConstraint)',
+  copyObjectEtagUnquoted: 'CopyObjectResult ETag not quoted',
+  completeMultipartEtagMissing: 'CompleteMultipartUpload response lacks the "md5-N" ETag',
+  listPartsAfterAbortWrongCode: 'ListParts of an aborted upload does not answer 404 NoSuchUpload',
+  sseKmsRefused: 'SSE-KMS PUT refused (no KMS behind the store)',
+  publicAccessBlockNotDeleted: 'DeletePublicAccessBlock leaves a configuration behind',
   invalidBucketNameAccepted: 'invalid bucket names accepted',
   bucketNotEmptyIgnored: 'DeleteBucket on a non-empty bucket does not answer 409 BucketNotEmpty',
   multipartEtagNotAws: 'multipart ETag is not MD5-of-part-MD5s with the "-N" suffix',
