@@ -122,8 +122,13 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
     ...(opts.endpoints.sts ? { endpoint: opts.endpoints.sts } : {}),
   });
 
+  const ssoClientConfig = (): Record<string, unknown> => {
+    const { region: _region, ...rest } = commonConfig(opts.region);
+    return { ...rest, ...(opts.endpoints.sso ? { endpoint: opts.endpoints.sso } : {}) };
+  };
+
   const files = new SharedAwsFiles(resolveSharedFilePaths(opts, env));
-  const chain = createCredentialChain(opts, { env, files, stsClientConfig, reporter });
+  const chain = createCredentialChain(opts, { env, files, stsClientConfig, ssoClientConfig, reporter });
 
   let s3: S3Client | undefined;
   let dynamodb: DynamoDBClient | undefined;

@@ -18,6 +18,11 @@ export interface CredentialChainContext {
   files: SharedAwsFiles;
   /** Configuration for the SDK's inner STS clients (region, endpoint, handler, retries, user agent). */
   stsClientConfig: () => Record<string, unknown>;
+  /**
+   * Configuration for the SDK's inner SSO client: like the STS one but without a region (the
+   * profile's `sso_region` applies) and with `endpoints.sso` as its endpoint.
+   */
+  ssoClientConfig: () => Record<string, unknown>;
   reporter?: ((e: AwsEvent) => void) | undefined;
 }
 
@@ -249,14 +254,16 @@ async function profileCredentials(
       hint: 'Check the profile name, or set shared_config_files / shared_credentials_files to the files that define it.',
     });
   }
-  const { fromIni } = await import('@aws-sdk/credential-providers');
-  const p = fromIni({
-    profile: name,
-    filepath: ctx.files.credentialsPath,
-    configFilepath: ctx.files.configPath,
-    clientConfig: ctx.stsClientConfig(),
-  });
-  const source = `shared profile "${name}" (${profileKind(settings)})`;
+  const kind = profileKind(settings);
+  const { fromIni, fromSSO } = await import('@aws-sdk/credential-providers');
+  const files = { profile: name, filepath: ctx.files.credentialsPath, configFilepath: ctx.files.configPath };
+  // fromIni would hand its STS client configuration (region, endpoint) to the SSO client too; an SSO
+  // profile gets its own: the profile's sso_region and endpoints.sso.
+  const p =
+    kind === 'SSO'
+      ? fromSSO({ ...files, clientConfig: ctx.ssoClientConfig() })
+      : fromIni({ ...files, clientConfig: ctx.stsClientConfig() });
+  const source = `shared profile "${name}" (${kind})`;
   return {
     source,
     resolve: async () => {
