@@ -849,3 +849,22 @@ test('secrets never appear in diagnostics', () => {
     assert.ok(!JSON.stringify(d).includes(secret), JSON.stringify(d));
   }
 });
+
+test('Configure-time checks (region list, SSE-C key) run only when PrepareConfig found no error', () => {
+  for (const flavor of ['opentofu', 'terraform'] as const) {
+    const d = validateBackendConfig(
+      { ...BASE, key: '', region: 'nonesuch', sse_customer_key: 'short' },
+      {},
+      flavor,
+    );
+    assert.ok(
+      !d.some((x) => x.summary === 'Invalid region value' || x.summary === 'Invalid sse_customer_key value'),
+      flavor,
+    );
+    const d2 = validateBackendConfig({ ...BASE, region: 'nonesuch', sse_customer_key: 'short' }, {}, flavor);
+    assert.deepEqual(
+      d2.map((x) => x.summary),
+      ['Invalid region value', 'Invalid sse_customer_key value'],
+    );
+  }
+});

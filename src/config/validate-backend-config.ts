@@ -405,7 +405,8 @@ function validateOpenTofu(values: Values, env: Env): Diagnostic[] {
       d.push(err('Invalid Attribute Combination', `Only one of endpoints.${svc}, ${legacy} can be set.`));
     }
   }
-  // Configure-time checks.
+  // Configure-time checks run only when PrepareConfig found no error.
+  if (d.some((x) => x.severity === 'error')) return d;
   d.push(...region.filter((x) => x.summary !== 'Missing region value'));
   d.push(...validateSseKeys(values, env));
   return d;
@@ -575,6 +576,8 @@ function validateTerraform(values: Values, env: Env): Diagnostic[] {
   if (kmsSet && !isSet(values, 'sse_customer_key') && env.AWS_SSE_CUSTOMER_KEY) {
     d.push(err('Invalid encryption configuration', ENCRYPTION_KEY_ENV_CONFLICT_DETAIL));
   }
+  // Configure-time checks run only when PrepareConfig found no error.
+  if (d.some((x) => x.severity === 'error')) return d;
   d.push(...region.filter((x) => x.summary !== 'Missing region value'));
   d.push(...validateSseKeys(values, env));
   return d;
@@ -683,6 +686,11 @@ function tfWebIdentity(wi: Values): Diagnostic[] {
  * env fallbacks or defaults applied) plus the environment variables the peers consult while validating
  * (`AWS_REGION`, `AWS_DEFAULT_REGION`, `AWS_SSE_CUSTOMER_KEY`). Pure: returns every diagnostic (errors
  * and warnings) with the peers' exact summary and detail texts (spec §1.2), OpenTofu's by default.
+ *
+ * Like the peers, the Configure-time checks (known region, SSE-C key length/base64) only run when the
+ * PrepareConfig checks found no error. Terraform runs a nested block's second and later validators
+ * only while no error has been found, in Go map order (so its output varies between runs); s3state
+ * reports each attribute's first failing check, which is a stable superset.
  *
  * Covers PrepareConfig and the configuration part of Configure: required/empty values, key and prefix
  * slashes, region presence and (unless `skip_region_validation`) the known-region list, KMS key ID/ARN,
