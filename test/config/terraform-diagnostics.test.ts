@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { isS3StateError, type Diagnostic } from '../../src/errors.ts';
+import { isS3StateError, type ConfigError, type Diagnostic } from '../../src/errors.ts';
 import { resolveBackendConfig } from '../../src/config/resolve-backend-config.ts';
 import { runTerraform, terraformPath } from '../harness/terraform.ts';
 import { tempDir } from '../harness/tmp.ts';
@@ -128,7 +128,7 @@ describe(
           assert.fail('s3state accepted the case');
         } catch (e) {
           assert.ok(isS3StateError(e, 'CONFIG'), String(e));
-          got = (e as { diagnostics: Diagnostic[] }).diagnostics.map(({ severity, summary, detail }) => ({
+          got = (e as ConfigError).diagnostics.map(({ severity, summary, detail }) => ({
             severity,
             summary,
             detail,
