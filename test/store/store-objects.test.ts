@@ -24,6 +24,8 @@ import {
 } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestStore, type TestStore } from '../harness/store.ts';
 import { errorCode, rawRequest } from './raw-request.ts';
@@ -572,8 +574,6 @@ describe('store: objects, versioning, multipart, encryption, listing', () => {
     const g = await s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'ssec', ...good }));
     assert.equal(g.SSECustomerKeyMD5, good.SSECustomerKeyMD5);
     assert.equal(await g.Body!.transformToString(), 'sealed');
-    const { readdir, readFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
     const keysDir = join(t.dataDir, 'buckets', 'objs', 'keys');
     for (const f of await readdir(keysDir)) {
       const text = await readFile(join(keysDir, f), 'utf8');
