@@ -8,7 +8,6 @@ import {
   GetObjectTaggingCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
 import { S3Backend } from '../../src/backend/s3-backend.ts';
 import { StateManager } from '../../src/backend/state-manager.ts';
