@@ -286,6 +286,27 @@ describe('assume_role against a recording STS double', () => {
     }
   });
 
+  test('web_identity_token_file with a leading ~ is read from HOME', async () => {
+    sts.requests.length = 0;
+    await writeFile(join(dir.path, 'tilde-token'), 'tilde.jwt.token');
+    const clients = createAwsClients(
+      baseOptions({
+        endpoints: { sts: sts.endpoint },
+        assumeRoleWithWebIdentity: {
+          roleArn: 'arn:aws:iam::111122223333:role/web',
+          webIdentityTokenFile: '~/tilde-token',
+        },
+      }),
+      { env: { HOME: dir.path } },
+    );
+    try {
+      await clients.credentials();
+      assert.equal(formFields(sts.requests[0]!.body)['WebIdentityToken'], 'tilde.jwt.token');
+    } finally {
+      clients.destroy();
+    }
+  });
+
   test('a missing web identity token file is an error naming the file', async () => {
     const missing = join(dir.path, 'nope', 'token');
     const clients = createAwsClients(

@@ -326,6 +326,40 @@ describe('credential chain', () => {
     });
   }
 
+  const tokenCases: {
+    name: string;
+    opts: Partial<AwsOptions>;
+    env: Record<string, string>;
+    token: string;
+  }[] = [
+    {
+      name: 'token from the configuration',
+      opts: { accessKey: KEYS.config, secretKey: FAKE_SECRET, token: 'config-session-token' },
+      env: { AWS_SESSION_TOKEN: 'env-session-token' },
+      token: 'config-session-token',
+    },
+    {
+      name: 'AWS_SESSION_TOKEN with environment keys',
+      opts: {},
+      env: { ...envKeys, AWS_SESSION_TOKEN: 'env-session-token' },
+      token: 'env-session-token',
+    },
+  ];
+  for (const c of tokenCases) {
+    test(`session ${c.name} is sent as x-amz-security-token`, async () => {
+      s3.requests.length = 0;
+      const clients = createAwsClients(baseOptions({ endpoints: { s3: s3.endpoint }, ...c.opts }), {
+        env: c.env,
+      });
+      try {
+        await clients.s3().send(new PutObjectCommand({ Bucket: 'bkt', Key: 'k', Body: 'x' }));
+        assert.equal(s3.requests[0]?.headers['x-amz-security-token'], c.token);
+      } finally {
+        clients.destroy();
+      }
+    });
+  }
+
   test('profile chaining sends AssumeRole signed with the source profile keys', async () => {
     sts.requests.length = 0;
     const clients = createAwsClients(
