@@ -3,7 +3,7 @@ import { S3Backend } from '../backend/s3-backend.ts';
 import type { StateManager } from '../backend/state-manager.ts';
 import { resolveBackendConfig, type ResolvedBackendConfig } from '../config/resolve-backend-config.ts';
 import { validateWorkspaceName } from '../config/workspace-name.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError, type Diagnostic } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
 import { formatDiagnostic } from './io.ts';
 
@@ -24,13 +24,24 @@ export async function resolveConfig(
   ctx: CommandContext,
   opts: { ignoreSaved?: boolean } = {},
 ): Promise<ResolvedBackendConfig> {
-  const config = await resolveBackendConfig({
-    cwd: ctx.cwd,
-    backendConfig: ctx.globals.backendConfig,
-    env: ctx.io.env,
-    ...(ctx.globals.workspace !== undefined ? { workspace: ctx.globals.workspace } : {}),
-    ...(opts.ignoreSaved ? { ignoreSaved: true } : {}),
-  });
+  let config: ResolvedBackendConfig;
+  try {
+    config = await resolveBackendConfig({
+      cwd: ctx.cwd,
+      backendConfig: ctx.globals.backendConfig,
+      env: ctx.io.env,
+      ...(ctx.globals.workspace !== undefined ? { workspace: ctx.globals.workspace } : {}),
+      ...(opts.ignoreSaved ? { ignoreSaved: true } : {}),
+    });
+  } catch (e) {
+    // A bad workspace name (from -workspace, TF_WORKSPACE or .terraform/environment) is bad input: exit 2.
+    const diags = (e as { diagnostics?: Diagnostic[] }).diagnostics;
+    const ws = diags?.find((d) => d.severity === 'error' && d.summary === 'Invalid workspace name');
+    if (ws && diags?.every((d) => d.severity !== 'error' || d === ws)) {
+      throw new UsageError(ws.summary, { detail: ws.detail, cause: e });
+    }
+    throw e;
+  }
   for (const d of config.diagnostics) ctx.io.err(formatDiagnostic(d, ctx.io.color));
   return config;
 }

@@ -37,5 +37,7 @@ export function formatConfigValue(v: unknown): string {
       .map(([k, x]) => `${k} = ${formatConfigValue(x)}`)
       .join(', ')} }`;
   }
-  return String(v);
+  return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'
+    ? String(v)
+    : JSON.stringify(v);
 }
