@@ -55,7 +55,7 @@ export function hclQuote(s: string): string {
     else out += ch;
   }
   // HCL template sequences must not start inside a quoted key.
-  return out.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{') + '"';
+  return out.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{') + '"';
 }
 
 /** `[0]` / `["k"]` / `` for no key. */
