@@ -24,8 +24,9 @@ export class ImdsUnavailableError extends Error {
 }
 
 /**
- * Instance-role credentials from IMDS (IMDSv2 session token first; IMDSv1 when the token
- * endpoint answers 404/405, as the AWS SDKs do). Each call fetches fresh credentials.
+ * Instance-role credentials from IMDS: IMDSv2 session token first; when the token endpoint answers
+ * 403, 404 or 405 the requests go on without a token (IMDSv1), as aws-sdk-go-v2's IMDS client does.
+ * Each call fetches fresh credentials.
  */
 export async function fetchImdsCredentials(opts: ImdsOptions = {}): Promise<AwsCredentialIdentity> {
   const base = (opts.endpoint ?? defaultImdsEndpoint(opts.mode)).replace(/\/+$/, '');
@@ -43,7 +44,7 @@ export async function fetchImdsCredentials(opts: ImdsOptions = {}): Promise<AwsC
   });
   if (tokenRes.ok) {
     headers['x-aws-ec2-metadata-token'] = await tokenRes.text();
-  } else if (tokenRes.status !== 404 && tokenRes.status !== 405) {
+  } else if (tokenRes.status !== 403 && tokenRes.status !== 404 && tokenRes.status !== 405) {
     throw new ImdsUnavailableError(`EC2 instance metadata token request failed with HTTP ${tokenRes.status}`);
   }
   const rolesRes = await call('GET', '/latest/meta-data/iam/security-credentials/', headers);
