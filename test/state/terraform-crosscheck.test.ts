@@ -1,0 +1,161 @@
+// The state edits and parse errors checked against the real terraform binary on the same bytes:
+// `terraform state rm|mv -state=<file>` must leave exactly the bytes our edit + writer produce
+// (apart from terraform's own version, serial + 1, and check_results order, which Terraform takes
+// from a Go map and so varies between runs), and must print the same lines.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runTerraform, terraformPath } from '../harness/terraform.ts';
+import { tempDir } from '../harness/tmp.ts';
+import { isS3StateError } from '../../src/errors.ts';
+import { goQuote } from '../../src/state/go-json.ts';
+import { parseState } from '../../src/state/parse-state.ts';
+import type { StateFile } from '../../src/state/state-file.ts';
+import { moveAddress, removeAddresses } from '../../src/state/state-edit.ts';
+import { writeState } from '../../src/state/write-state.ts';
+
+const corpus = path.resolve(import.meta.dirname, '../../../shared/spec/corpus');
+const SOURCE = path.join(corpus, 'gen-tf1.11.4-features-deposed-tainted-checks.tfstate');
+const tf = terraformPath();
+if (tf === null) console.log('SKIPPED: terraform not found');
+const skip = tf === null ? 'terraform not found' : false;
+
+/** Check results sorted, since terraform writes them in Go map order. */
+function normalised(s: StateFile): string {
+  const checks = s.checkResults?.slice().sort((a, b) => (a.configAddr < b.configAddr ? -1 : 1));
+  return writeState({ ...s, checkResults: checks ?? s.checkResults }, { flavor: 'terraform' });
+}
+
+/** Terraform's `%q` for the ASCII addresses used here. */
+const q = (s: string): string => goQuote(s).replace(/\\u0026/g, '&');
+
+describe('state rm / state mv against terraform', { skip }, () => {
+  let dir: { path: string; cleanup: () => Promise<void> };
+  let n = 0;
+  before(async () => {
+    dir = await tempDir();
+  });
+  after(async () => {
+    await dir.cleanup();
+  });
+
+  async function viaTerraform(args: string[]): Promise<{ code: number; out: string; state: StateFile }> {
+    const file = path.join(dir.path, `s${++n}.tfstate`);
+    writeFileSync(file, readFileSync(SOURCE));
+    const r = await runTerraform(
+      ['state', ...args.slice(0, 1), '-no-color', `-state=${file}`, ...args.slice(1)],
+      {
+        cwd: dir.path,
+        home: dir.path,
+      },
+    );
+    return { code: r.code, out: r.stdout + r.stderr, state: parseState(readFileSync(file)) };
+  }
+
+  const moves: [string, string][] = [
+    ['terraform_data.counted', 'terraform_data.renamed'],
+    ['terraform_data.counted[1]', 'terraform_data.counted[7]'],
+    ['terraform_data.cbd_fail', 'terraform_data.cbd_x[3]'],
+    ['terraform_data.counted', 'module.fresh.terraform_data.counted'],
+    ['module.child', 'module.other'],
+    ['module.child_each["a"]', 'module.zz'],
+    ['module.child.module.grandchild', 'module.gc'],
+    ['terraform_data.per_region["eu-west-1"]', 'module.child.terraform_data.item["gamma"]'],
+  ];
+  for (const [src, dst] of moves) {
+    test(`mv ${src} ${dst}`, async () => {
+      const t = await viaTerraform(['mv', src, dst]);
+      assert.equal(t.code, 0, t.out);
+      const original = parseState(readFileSync(SOURCE));
+      const ours = moveAddress(original, src, dst);
+      for (const m of ours.moved) assert.ok(t.out.includes(`Move ${q(m.from)} to ${q(m.to)}`), t.out);
+      assert.ok(t.out.includes(`Successfully moved ${ours.moved.length} object(s).`), t.out);
+      const expected = {
+        ...ours.state,
+        terraformVersion: t.state.terraformVersion,
+        serial: BigInt(original.serial) + 1n,
+      };
+      assert.equal(normalised(expected), normalised(t.state));
+    });
+  }
+
+  const removals: string[][] = [
+    ['terraform_data.counted[1]', 'module.child'],
+    ['terraform_data.cbd_fail'],
+    ['module.child_each'],
+  ];
+  for (const addrs of removals) {
+    test(`rm ${addrs.join(' ')}`, async () => {
+      const t = await viaTerraform(['rm', ...addrs]);
+      assert.equal(t.code, 0, t.out);
+      const original = parseState(readFileSync(SOURCE));
+      const ours = removeAddresses(original, addrs);
+      const lines = t.out.split('\n').filter((l) => l.startsWith('Removed '));
+      assert.deepEqual(
+        lines,
+        ours.removed.map((a) => `Removed ${a}`),
+      );
+      const expected = {
+        ...ours.state,
+        terraformVersion: t.state.terraformVersion,
+        serial: BigInt(original.serial) + 1n,
+      };
+      assert.equal(normalised(expected), normalised(t.state));
+    });
+  }
+
+  const refusedMoves: [string, string][] = [
+    ['terraform_data.nope', 'terraform_data.x'],
+    ['terraform_data.counted', 'data.terraform_data.x'],
+    ['terraform_data.counted[0]', 'terraform_data.counted[1]'],
+    ['module.child_each', 'module.x'],
+  ];
+  for (const [src, dst] of refusedMoves) {
+    test(`mv ${src} ${dst} is refused with the same message`, async () => {
+      const t = await viaTerraform(['mv', src, dst]);
+      assert.equal(t.code, 1);
+      assert.throws(
+        () => moveAddress(parseState(readFileSync(SOURCE)), src, dst),
+        (e) =>
+          isS3StateError(e, 'STATE') &&
+          t.out.includes(`Error: ${e.message}`) &&
+          t.out.replace(/\s+/g, ' ').includes((e.detail ?? '').replace(/\s+/g, ' ')),
+      );
+    });
+  }
+});
+
+describe('parse errors against terraform', { skip }, () => {
+  let dir: { path: string; cleanup: () => Promise<void> };
+  before(async () => {
+    dir = await tempDir();
+  });
+  after(async () => {
+    await dir.cleanup();
+  });
+  const inputs = [
+    '{x',
+    '[1,]',
+    '{"version":4}\n\n  x',
+    '["é😀",x]',
+    '{"version":4,"serial":-3}',
+    '{"a":"\u0001"}',
+    'nul',
+  ];
+  inputs.forEach((input, i) => {
+    test(`same summary and detail for ${JSON.stringify(input)}`, async () => {
+      const file = path.join(dir.path, `bad${i}.tfstate`);
+      writeFileSync(file, input);
+      const r = await runTerraform(['state', 'list', '-no-color', `-state=${file}`], {
+        cwd: dir.path,
+        home: dir.path,
+      });
+      assert.equal(r.code, 1);
+      assert.throws(
+        () => parseState(input),
+        (e) => isS3StateError(e, 'STATE') && r.stderr.includes(`${e.message}: ${e.detail ?? ''}`),
+      );
+    });
+  });
+});
