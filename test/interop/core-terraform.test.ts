@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -287,6 +287,81 @@ describe('backend core ↔ terraform', { skip: tf ? false : 'terraform not found
     });
   }
 });
+
+describe(
+  's3state pushes a corpus state that terraform wrote elsewhere',
+  { skip: tf ? false : 'terraform not found' },
+  () => {
+    let store: TestStore;
+    let dyn: DynamoServer;
+    let ddb: DynamoDBClient;
+    let home: { path: string; cleanup: () => Promise<void> };
+    const bucket = 'tfstate-bucket';
+    const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    const corpusDir = path.resolve(import.meta.dirname, '../../../shared/spec/corpus');
+
+    before(async () => {
+      store = await startTestStore();
+      dyn = await startDynalite();
+      ddb = new DynamoDBClient({
+        endpoint: dyn.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      await ddb.send(
+        new CreateTableCommand({
+          TableName: TABLE,
+          AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await store.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      home = await tempDir('s3state-tf-home-');
+      // The very configuration the corpus state was produced with, pointed at our servers.
+      const tfText = (await readFile(path.join(corpusDir, '_gen/s3ddb/main.tf'), 'utf8'))
+        .replace('http://127.0.0.1:4569', store.endpoint)
+        .replace('http://127.0.0.1:4567', dyn.endpoint);
+      await writeFile(path.join(home.path, 'main.tf'), tfText);
+    });
+    after(async () => {
+      ddb?.destroy();
+      await store?.close();
+      await dyn?.close();
+      await home?.cleanup();
+    });
+
+    test('exact bytes pushed by s3state → terraform state pull returns them, digest accepted, plan sees no drift', async () => {
+      const run = (args: string[]) => runTerraform(args, { cwd: home.path, home: home.path, env });
+      const init = await run(['init', '-input=false', '-no-color']);
+      assert.equal(init.code, 0, init.stdout + init.stderr);
+      const corpusBytes = await readFile(path.join(corpusDir, 'gen-tf1.11.4-s3-object-default.tfstate'));
+      const settings: BackendSettings = {
+        bucket,
+        key: 'envs/prod/terraform.tfstate',
+        region: 'us-east-1',
+        workspaceKeyPrefix: 'workspaces',
+        dynamodbTable: TABLE,
+        useLockfile: false,
+        encrypt: false,
+        skipS3Checksum: true,
+      };
+      const backend = new S3Backend({ settings, s3: store.s3, dynamodb: ddb });
+      const mgr = await backend.stateManager('default');
+      {
+        await using lock = await mgr.lock({ operation: 'state-push' });
+        assert.notEqual(lock.id, '');
+        await mgr.writeBytes(corpusBytes);
+      }
+      const pulled = await run(['state', 'pull']);
+      assert.equal(pulled.code, 0, pulled.stderr);
+      assert.equal(pulled.stdout, corpusBytes.toString('utf8') + '\n');
+      const plan = await run(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-var', 'sleep=10']);
+      assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+      assert.match(plan.stdout, /No changes/);
+    });
+  },
+);
 
 function parseWorkspaceList(stdout: string): string[] {
   const names = stdout
