@@ -1,4 +1,3 @@
-import { parse } from '@cdktf/hcl2json';
 import type { Diagnostic } from '../errors.ts';
 
 /** Outcome of parsing one HCL file: its JSON form, or the parser's first diagnostic with file:line. */
@@ -15,6 +14,8 @@ const HCL_ERROR_RE = /\[([^\]]*?):(\d+),(\d+)(?:-[\d,]+)?: ([^;\]]+); ([^\]]*)\]
  */
 export async function parseHcl(displayName: string, text: string): Promise<HclParseResult> {
   try {
+    // Loaded on first use: commands that need no HCL do not pay for the wasm parser.
+    const { parse } = await import('@cdktf/hcl2json');
     const value = (await parse(displayName, text)) as Record<string, unknown>;
     return { ok: true, value };
   } catch (e) {

@@ -16,6 +16,14 @@ export interface FoundBackendBlock {
   decl: DeclPosition;
   /** The block's attributes with their sources (lines). */
   layer: ConfigLayer;
+  /** Found in an override file (`override.tf`, `*_override.tf`, `.tf.json` likewise). */
+  override: boolean;
+}
+
+/** Terraform's override file names: `override.tf`, `x_override.tf` (and `.tf.json`). */
+export function isOverrideFile(name: string): boolean {
+  const base = name.replace(/\.tf(\.json)?$/, '');
+  return base === 'override' || base.endsWith('_override');
 }
 
 /** What {@link readBackendBlocks} found. */
@@ -88,7 +96,7 @@ function scanJsonPositions(
 
 /**
  * Reads the `backend` (and `cloud`) blocks of the `terraform {}` blocks in the `*.tf` and `*.tf.json`
- * files of `dir` (files in name order, as Terraform loads them). HCL is parsed with HashiCorp's parser;
+ * files of `dir` (files in name order, as Terraform loads them; blocks from override files are marked). HCL is parsed with HashiCorp's parser;
  * positions come from {@link scanHclBackendBlocks}. Files that do not mention `terraform` are skipped.
  */
 export async function readBackendBlocks(dir: string): Promise<BackendBlocksResult> {
@@ -125,6 +133,8 @@ export async function readBackendBlocks(dir: string): Promise<BackendBlocksResul
       }
       positions = scanJsonPositions(text, backendBodies(doc));
     } else {
+      // The scanner is cheap; the wasm parser is not (~100 ms a call). Parse only files with a block.
+      if (scanHclBackendBlocks(text).length === 0) continue;
       const r = await parseHcl(name, text);
       if (!r.ok) {
         result.diagnostics.push(r.diagnostic);
@@ -160,7 +170,7 @@ export async function readBackendBlocks(dir: string): Promise<BackendBlocksResul
         }
         layer.values[attr] = { raw: unescapeTemplates(raw), source: { kind: 'hcl', file: name, line } };
       }
-      result.blocks.push({ type, file: name, path, decl: pos.decl, layer });
+      result.blocks.push({ type, file: name, path, decl: pos.decl, layer, override: isOverrideFile(name) });
     });
   }
   return result;

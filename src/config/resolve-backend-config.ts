@@ -125,7 +125,9 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
   const blocksR = await readBackendBlocks(cwd);
   files.push(...blocksR.files);
   diagnostics.push(...blocksR.diagnostics);
-  const blocks = blocksR.blocks;
+  // Override files are merged after the others; their backend block replaces the original entirely.
+  const blocks = blocksR.blocks.filter((b) => !b.override);
+  const overrides = blocksR.blocks.filter((b) => b.override);
   if (blocks.length > 1) {
     const first = blocks[0] as FoundBackendBlock;
     for (const dup of blocks.slice(1)) {
@@ -140,7 +142,7 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
       });
     }
   }
-  const block = blocks[0];
+  const block = overrides[overrides.length - 1] ?? blocks[0];
   if (block && block.type !== 's3') {
     diagnostics.push({
       severity: 'error',

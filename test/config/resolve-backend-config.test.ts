@@ -512,3 +512,30 @@ describe('bad input: one ConfigError, exact texts, nothing written', () => {
     assert.ok(!JSON.stringify({ texts, message: error.message, detail: error.detail }).includes(secret));
   });
 });
+
+test('an override file backend block replaces the original entirely', async () => {
+  const d = await dir({
+    'main.tf':
+      'terraform {\n  backend "s3" {\n    bucket = "orig"\n    key = "orig"\n    region = "us-east-1"\n    encrypt = true\n  }\n}\n',
+    'backend_override.tf':
+      'terraform {\n  backend "s3" {\n    bucket = "over"\n    key = "over"\n    region = "us-west-2"\n  }\n}\n',
+  });
+  const r = await resolveBackendConfig({ cwd: d, env: {} });
+  assert.equal(r.settings.bucket, 'over');
+  assert.equal(r.settings.encrypt, false);
+  assert.deepEqual(r.values.bucket?.source, { kind: 'hcl', file: 'backend_override.tf', line: 3 });
+});
+
+test('a pre-1.9 saved file (legacy v3 state shape) is read; its non-s3 type is refused by name', async () => {
+  const d = await dir({});
+  await mkdir(join(d, '.terraform'));
+  await copyFile(
+    join(corpus, 'backendcfg-kubernetes-saske912.tfstate'),
+    join(d, '.terraform', 'terraform.tfstate'),
+  );
+  const { texts } = await rejects({ cwd: d, env: {} });
+  assert.equal(
+    texts[0]?.detail,
+    '.terraform/terraform.tfstate records backend "kubernetes"; s3state works only with backend "s3".',
+  );
+});
