@@ -116,7 +116,8 @@ function tokenize(text: string): Step[] {
       } else if (str !== null) {
         let key: string;
         try {
-          key = JSON.parse(`"${str[1] ?? ''}"`) as string;
+          // HCL escapes template introducers by doubling them: `$${` is a literal `${`.
+          key = (JSON.parse(`"${str[1] ?? ''}"`) as string).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
         } catch {
           invalid('Invalid escape sequence', 'The index key string contains an invalid escape sequence.');
         }
