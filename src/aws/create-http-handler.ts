@@ -30,8 +30,10 @@ class ProxyRoutingAgent extends http.Agent {
 
   constructor(secure: boolean, settings: HttpSettings) {
     super({ keepAlive: true });
-    // Node's ClientRequest checks the agent's protocol against the URL's.
+    // Node's ClientRequest checks the agent's protocol against the URL's...
     (this as { protocol?: string }).protocol = secure ? 'https:' : 'http:';
+    // ...and takes the port of URLs without one from the agent's defaultPort.
+    (this as { defaultPort?: number }).defaultPort = secure ? 443 : 80;
     this.#secure = secure;
     this.#settings = settings;
     this.#direct = secure
