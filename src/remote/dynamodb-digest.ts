@@ -68,12 +68,12 @@ export class DynamoDBDigest {
   }
 
   private wrap(e: unknown, op: string, what: string): S3StateError {
-    const text = goStyleAwsErrorText(e, 'DynamoDB', op);
+    const text = `failed to ${what} (item "${this.lockId}" in DynamoDB table "${this.table}"): ${goStyleAwsErrorText(e, 'DynamoDB', op)}`;
     return new S3StateError('AWS', text, {
       cause: e,
       hint: isResourceNotFound(e)
         ? `DynamoDB table "${this.table}" does not exist; create it (hash key LockID, type S) or fix dynamodb_table.`
-        : `Could not ${what} (item "${this.lockId}" in DynamoDB table "${this.table}").`,
+        : undefined,
     });
   }
 }

@@ -300,7 +300,7 @@ export function noSuchBucketError(
 ): S3StateError {
   return new S3StateError(
     'NOT_FOUND',
-    `${prefix}S3 bucket "${bucket}" does not exist.\n\nThe referenced S3 bucket must have been previously created. If the S3 bucket\nwas created within the last minute, please wait for a minute or two and try\nagain.\n\nError: ${goStyleAwsErrorText(cause, 'S3', op)}`,
+    `${prefix}S3 bucket "${bucket}" does not exist.\n\nThe bucket must exist before state can be stored in it. A bucket created moments ago\nmay take a minute or two to become visible; retry then.\n\nError: ${goStyleAwsErrorText(cause, 'S3', op)}`,
     { cause, hint: `Create the bucket "${bucket}" or fix the "bucket" setting.` },
   );
 }

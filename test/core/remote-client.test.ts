@@ -335,6 +335,25 @@ for (const kind of TARGETS) {
       assert.ok(Buffer.from(got.data).equals(big));
     });
 
+    test('missing lock table: get fails naming the table and the digest item', async () => {
+      const settings = await env.settings({ dynamodbTable: 'no-such-table' });
+      const plain = new S3RemoteClient({
+        s3: env.s3,
+        settings: { ...settings, dynamodbTable: undefined },
+        stateKey: settings.key,
+      });
+      const data = stubState(1);
+      await plain.put(data);
+      const c = new S3RemoteClient({ s3: env.s3, dynamodb: env.ddb, settings, stateKey: settings.key });
+      await assert.rejects(c.get(), (e: Error) => {
+        assert.match(e.message, /DynamoDB table "no-such-table"/);
+        assert.ok(e.message.includes(`${settings.bucket}/test/state-md5`));
+        assert.match(e.message, /ResourceNotFoundException/);
+        return true;
+      });
+      assert.deepEqual(Buffer.from((await plain.get())!.data), data, 'state untouched');
+    });
+
     test('missing bucket: get and put fail naming the bucket; nothing is written', async () => {
       const settings = await env.settings({ bucket: `missing-bucket-${process.pid}` });
       const c = new S3RemoteClient({ s3: env.s3, settings, stateKey: settings.key });
