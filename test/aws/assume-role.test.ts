@@ -32,7 +32,16 @@ describe('assume_role against a recording STS double', () => {
         return;
       }
       const key = action === 'AssumeRoleWithWebIdentity' ? WEB_KEY : ASSUMED_KEY;
-      res.end(stsResponse(action, { accessKeyId: key, secretAccessKey: FAKE_SECRET }));
+      // role/short-lived answers with credentials that expire in 2 minutes (inside the refresh window)
+      const shortLived = formFields(req.body)['RoleArn']?.endsWith('/short-lived') === true;
+      const expiration = shortLived ? new Date(Date.now() + 120_000).toISOString() : undefined;
+      res.end(
+        stsResponse(action, {
+          accessKeyId: key,
+          secretAccessKey: FAKE_SECRET,
+          ...(expiration ? { expiration } : {}),
+        }),
+      );
     });
     s3 = await startRecordingServer((_req, res) => {
       res.setHeader('etag', '"abc"');
@@ -168,6 +177,34 @@ describe('assume_role against a recording STS double', () => {
       assert.equal(sts.requests.filter((r) => formFields(r.body)['Action'] === 'AssumeRole').length, 1);
     } finally {
       clients.destroy();
+    }
+  });
+
+  test('credentials about to expire are fetched again; fresh ones are reused', async () => {
+    const count = (): number =>
+      sts.requests.filter((r) => formFields(r.body)['Action'] === 'AssumeRole').length;
+    for (const [role, expected] of [
+      ['short-lived', 2],
+      ['long-lived', 1],
+    ] as const) {
+      sts.requests.length = 0;
+      const clients = createAwsClients(
+        baseOptions({
+          accessKey: 'AKIABASEEXAMPLE00001',
+          secretKey: FAKE_SECRET,
+          endpoints: { sts: sts.endpoint },
+          assumeRole: { roleArn: `arn:aws:iam::111122223333:role/${role}` },
+        }),
+        { env: {} },
+      );
+      try {
+        const first = await clients.credentials();
+        await clients.credentials();
+        assert.equal(count(), expected, role);
+        assert.ok(first.expiration instanceof Date);
+      } finally {
+        clients.destroy();
+      }
     }
   });
 

@@ -75,7 +75,10 @@ export function formFields(body: string): Record<string, string> {
 }
 
 /** A valid STS XML answer for `AssumeRole` / `AssumeRoleWithWebIdentity` / `GetCallerIdentity`. */
-export function stsResponse(action: string, creds: { accessKeyId: string; secretAccessKey: string }): string {
+export function stsResponse(
+  action: string,
+  creds: { accessKeyId: string; secretAccessKey: string; expiration?: string },
+): string {
   const ns = 'https://sts.amazonaws.com/doc/2011-06-15/';
   if (action === 'GetCallerIdentity') {
     return `<GetCallerIdentityResponse xmlns="${ns}"><GetCallerIdentityResult><Arn>arn:aws:iam::111122223333:user/test</Arn><UserId>AIDAEXAMPLE</UserId><Account>111122223333</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
@@ -87,7 +90,7 @@ export function stsResponse(action: string, creds: { accessKeyId: string; secret
   return (
     `<${action}Response xmlns="${ns}"><${action}Result>${extra}<Credentials>` +
     `<AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${creds.secretAccessKey}</SecretAccessKey>` +
-    `<SessionToken>session-token-value</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>` +
+    `<SessionToken>session-token-value</SessionToken><Expiration>${creds.expiration ?? '2099-01-01T00:00:00Z'}</Expiration></Credentials>` +
     `<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId><Arn>arn:aws:sts::111122223333:assumed-role/r/s</Arn></AssumedRoleUser>` +
     `<PackedPolicySize>6</PackedPolicySize></${action}Result><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></${action}Response>`
   );
