@@ -22,8 +22,11 @@ export interface AttributeSpec {
   type: AttributeType;
   /** Peers that accept the attribute (the other one rejects it as `Unsupported argument`). */
   flavors: readonly Flavor[];
-  /** Required by the schema (Terraform reports `Missing Required Value`). @default false */
-  required?: boolean;
+  /**
+   * Required by the schema: `true`, or the peers whose schema requires it. A missing required member of a
+   * nested object is a type error (`attribute "role_arn" is required`). @default false
+   */
+  required?: boolean | readonly Flavor[];
   /** Value used when neither configuration nor environment sets it. */
   default?: unknown;
   /**
@@ -50,6 +53,11 @@ export interface AttributeSpec {
 const BOTH: readonly Flavor[] = ['opentofu', 'terraform'];
 const TOFU: readonly Flavor[] = ['opentofu'];
 const TF: readonly Flavor[] = ['terraform'];
+
+/** Whether `spec` is required for `flavor`. */
+export function isRequired(spec: AttributeSpec, flavor: Flavor): boolean {
+  return spec.required === true || (Array.isArray(spec.required) && spec.required.includes(flavor));
+}
 
 /** `assume_role { … }` attributes (spec §1.3). */
 export const ASSUME_ROLE_ATTRIBUTES: readonly AttributeSpec[] = [
@@ -80,6 +88,7 @@ export const WEB_IDENTITY_ATTRIBUTES: readonly AttributeSpec[] = [
     name: 'role_arn',
     type: 'string',
     flavors: BOTH,
+    required: TF,
     env: ['AWS_ROLE_ARN'],
     description: 'IAM role to assume.',
   },

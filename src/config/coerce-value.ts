@@ -1,4 +1,4 @@
-import type { AttributeSpec, AttributeType, Flavor } from './backend-attributes.ts';
+import { isRequired, type AttributeSpec, type AttributeType, type Flavor } from './backend-attributes.ts';
 import { closestName } from './closest-name.ts';
 
 /** Result of converting a raw value to an attribute's type: the value, or the peers' conversion error. */
@@ -144,6 +144,11 @@ export function coerceValue(spec: AttributeSpec, raw: unknown, flavor: Flavor): 
     const r = coerceValue(child, v, flavor);
     if (!r.ok) return { ...r, path: r.path ?? `${spec.name}.${k}` };
     if (r.value !== null) out[k] = r.value;
+  }
+  for (const child of nested) {
+    if (isRequired(child, flavor) && out[child.name] === undefined) {
+      return { ok: false, error: `attribute "${child.name}" is required` };
+    }
   }
   return { ok: true, value: out };
 }

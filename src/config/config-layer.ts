@@ -14,6 +14,18 @@ export interface RawValue {
    * `Invalid backend configuration argument -backend-config="k=v": …` wording.
    */
   argText?: string;
+  /** Lines of nested members (`assume_role.role_arn` → 7), when the reader knows them. */
+  nestedLines?: Record<string, number>;
+}
+
+/** The source of a nested member: the same file, at the member's own line when known. */
+function nestedSource(rv: RawValue, path: string): RawValue {
+  const line = rv.nestedLines?.[path];
+  if (line === undefined) return rv;
+  if (rv.source.kind === 'hcl' || rv.source.kind === 'backend-config-file') {
+    return { ...rv, source: { ...rv.source, line } };
+  }
+  return rv;
 }
 
 /** Attribute values from one source (a backend block, a `.tfbackend` file, one `k=v` argument, …). */
@@ -48,7 +60,7 @@ export function unsupportedArgument(
   flavor: Flavor,
   parent?: string,
 ): Diagnostic {
-  if (source.kind === 'backend-config-arg') {
+  if (source.kind === 'backend-config-arg' && parent === undefined) {
     return {
       severity: 'error',
       summary: 'Invalid backend configuration argument',
@@ -61,17 +73,19 @@ export function unsupportedArgument(
   let detail = `An argument named "${name}" is not expected here.`;
   if (suggestion !== undefined) detail += ` Did you mean "${suggestion}"?`;
   const loc = fileAndLine(source);
+  const where = source.kind === 'backend-config-arg' ? `In -backend-config #${source.index + 1}: ` : '';
   return {
     severity: 'error',
     summary: 'Unsupported argument',
-    detail: loc ? atLocation(loc.file, loc.line, detail) : detail,
+    detail: loc ? atLocation(loc.file, loc.line, detail) : where + detail,
     path: parent === undefined ? name : `${parent}.${name}`,
   };
 }
 
 /** Diagnostic for a value of the wrong type, in the peers' words for that source. */
 export function incorrectType(path: string, error: string, rv: RawValue): Diagnostic {
-  if (rv.source.kind === 'backend-config-arg') {
+  // Primitive KEY=VALUE arguments are converted by the CLI; objects are decoded later with the schema.
+  if (rv.source.kind === 'backend-config-arg' && typeof rv.raw === 'string') {
     return {
       severity: 'error',
       summary: 'Invalid backend configuration value',
@@ -84,7 +98,11 @@ export function incorrectType(path: string, error: string, rv: RawValue): Diagno
   return {
     severity: 'error',
     summary: 'Incorrect attribute value type',
-    detail: loc ? atLocation(loc.file, loc.line, detail) : `${detail} (from ${formatSource(rv.source)})`,
+    detail: loc
+      ? atLocation(loc.file, loc.line, detail)
+      : rv.source.kind === 'backend-config-arg'
+        ? detail
+        : `${detail} (from ${formatSource(rv.source)})`,
     path,
   };
 }
@@ -114,10 +132,11 @@ export function mergeLayers(
       }
       const r = coerceValue(spec, rv.raw, flavor);
       if (!r.ok) {
+        const at = r.path === undefined ? rv : nestedSource(rv, r.path);
         if (r.unsupported) {
-          diagnostics.push(unsupportedArgument(r.unsupported.name, rv.source, flavor, name));
+          diagnostics.push(unsupportedArgument(r.unsupported.name, at.source, flavor, name));
         } else {
-          diagnostics.push(incorrectType(r.path ?? name, r.error, rv));
+          diagnostics.push(incorrectType(r.path ?? name, r.error, at));
         }
         continue;
       }

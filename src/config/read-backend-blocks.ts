@@ -168,7 +168,13 @@ export async function readBackendBlocks(dir: string): Promise<BackendBlocksResul
           });
           continue;
         }
-        layer.values[attr] = { raw: unescapeTemplates(raw), source: { kind: 'hcl', file: name, line } };
+        const nestedLines: Record<string, number> = {};
+        for (const [k, l] of pos.nested) if (k.startsWith(`${attr}.`)) nestedLines[k] = l;
+        layer.values[attr] = {
+          raw: unescapeTemplates(raw),
+          source: { kind: 'hcl', file: name, line },
+          nestedLines,
+        };
       }
       result.blocks.push({ type, file: name, path, decl: pos.decl, layer, override: isOverrideFile(name) });
     });

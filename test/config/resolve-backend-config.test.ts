@@ -539,3 +539,31 @@ test('a pre-1.9 saved file (legacy v3 state shape) is read; its non-s3 type is r
     '.terraform/terraform.tfstate records backend "kubernetes"; s3state works only with backend "s3".',
   );
 });
+
+test('nested attributes: unknown names are errors with a suggestion; missing role_arn is a type error', async () => {
+  const d = await dir({
+    'main.tf':
+      'terraform {\n  backend "s3" {\n    bucket = "b"\n    key = "k"\n    region = "us-east-1"\n    assume_role {\n      rol_arn = "x"\n    }\n  }\n}\n',
+  });
+  const r1 = await rejects({ cwd: d, env: {} });
+  assert.deepEqual(r1.texts, [
+    {
+      severity: 'error',
+      summary: 'Unsupported argument',
+      detail: 'On main.tf line 7: An argument named "rol_arn" is not expected here. Did you mean "role_arn"?',
+    },
+  ]);
+  assert.equal(r1.error.diagnostics[0]?.path, 'assume_role.rol_arn');
+  const r2 = await rejects({
+    cwd: await dir({}),
+    env: {},
+    backendConfig: ['bucket=b', 'key=k', 'assume_role={session_name="s"}'],
+  });
+  assert.deepEqual(r2.texts, [
+    {
+      severity: 'error',
+      summary: 'Incorrect attribute value type',
+      detail: 'Inappropriate value for attribute "assume_role": attribute "role_arn" is required.',
+    },
+  ]);
+});

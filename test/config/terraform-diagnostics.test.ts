@@ -83,6 +83,11 @@ const cases: { name: string; args: string[] }[] = [
   },
   { name: 'assume_role: empty role_arn', args: [...BASE, 'assume_role={role_arn="  "}'] },
   { name: 'web identity without token', args: [...BASE, `assume_role_with_web_identity={${ROLE}}`] },
+  { name: 'assume_role without role_arn', args: [...BASE, 'assume_role={external_id="ab"}'] },
+  {
+    name: 'web identity without role_arn',
+    args: [...BASE, 'assume_role_with_web_identity={web_identity_token_file="/tok"}'],
+  },
 ];
 
 describe(
