@@ -26,11 +26,25 @@ export function parseJson(text: string): RawJson {
   return new Parser(text).parseDocument();
 }
 
-function quoteChar(c: string): string {
-  if (c === "'") return `'\\''`;
-  if (c === '"') return `'"'`;
-  const j = JSON.stringify(c);
-  return `'${j.slice(1, -1)}'`;
+/** Go's `quoteChar(byte)`: the offending byte as a Latin-1 rune, quoted like `strconv.Quote`. */
+function quoteChar(byte: number): string {
+  if (byte === 0x27) return `'\\''`;
+  if (byte === 0x22) return `'"'`;
+  const short: Record<number, string> = {
+    7: '\\a',
+    8: '\\b',
+    12: '\\f',
+    10: '\\n',
+    13: '\\r',
+    9: '\\t',
+    11: '\\v',
+    92: '\\\\',
+  };
+  const sh = short[byte];
+  if (sh !== undefined) return `'${sh}'`;
+  if (byte < 0x20 || byte === 0x7f) return `'\\x${byte.toString(16).padStart(2, '0')}'`;
+  if ((byte >= 0x80 && byte <= 0xa0) || byte === 0xad) return `'\\u00${byte.toString(16).padStart(2, '0')}'`;
+  return `'${String.fromCharCode(byte)}'`;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -61,7 +75,8 @@ class Parser {
     }
     const cp = s.codePointAt(this.i) ?? 0;
     const offset = Buffer.byteLength(s.slice(0, this.i), 'utf8') + 1;
-    throw new JsonSyntaxError(`invalid character ${quoteChar(String.fromCodePoint(cp))} ${context}`, offset);
+    const firstByte = Buffer.from(String.fromCodePoint(cp), 'utf8')[0] ?? 0;
+    throw new JsonSyntaxError(`invalid character ${quoteChar(firstByte)} ${context}`, offset);
   }
 
   private ws(): void {
