@@ -5,6 +5,8 @@
 import { motoAvailable, startMoto } from '../../harness/moto.ts';
 import { RGW_CREDENTIALS, rgwAvailable, startRgw } from '../../harness/rgw.ts';
 import { S3RVER_CREDENTIALS, startS3rver } from '../../harness/s3rver.ts';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { tempDir } from '../../harness/tmp.ts';
 import { startS3Store } from '../../../src/store/s3-store.ts';
 import type { S3Implementation } from './s3-contract.ts';
@@ -50,6 +52,81 @@ export const moto: S3Implementation = {
     'contentMd5NotChecked',
     'checksumNotChecked',
     'signatureNotVerified',
+    'malformedXmlNotReported',
+  ],
+};
+
+/**
+ * Creates an IAM user allowed everything on a moto started with `INITIAL_NO_AUTH_ACTION_COUNT=3`
+ * (the three IAM calls below pass unauthenticated) and returns its access key; moto then verifies
+ * SigV4 and evaluates IAM policies for every later call.
+ */
+async function createMotoAdmin(endpoint: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: 'bootstrap', secretAccessKey: 'bootstrap' },
+    region: 'us-east-1',
+    service: 'iam',
+    sha256: Sha256,
+  });
+  const iam = async (params: Record<string, string>): Promise<string> => {
+    const body = new URLSearchParams({ ...params, Version: '2010-05-08' }).toString();
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body,
+    });
+    const res = await fetch(`${endpoint}/`, { method: 'POST', headers: signed.headers, body });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`moto IAM ${params.Action ?? ''} failed: HTTP ${res.status}`);
+    return text;
+  };
+  await iam({ Action: 'CreateUser', UserName: 'contract' });
+  await iam({
+    Action: 'PutUserPolicy',
+    UserName: 'contract',
+    PolicyName: 'everything',
+    PolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    }),
+  });
+  const key = await iam({ Action: 'CreateAccessKey', UserName: 'contract' });
+  const accessKeyId = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(key)?.[1];
+  const secretAccessKey = /<SecretAccessKey>([^<]+)<\/SecretAccessKey>/.exec(key)?.[1];
+  if (!accessKeyId || !secretAccessKey) throw new Error('moto CreateAccessKey returned no key');
+  return { accessKeyId, secretAccessKey };
+}
+
+/** moto_server with IAM enforcement on (SigV4 verified, policies evaluated), signed in as an admin user. */
+export const motoAuth: S3Implementation = {
+  name: 'moto-auth',
+  skipReason: 'moto_server not found',
+  available: motoAvailable,
+  async start() {
+    const server = await startMoto({ INITIAL_NO_AUTH_ACTION_COUNT: '3' });
+    if (!server) return undefined;
+    try {
+      const credentials = await createMotoAdmin(server.endpoint);
+      return { endpoint: server.endpoint, credentials, close: () => server.close() };
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+  },
+  faults: [
+    'invalidBucketNameAccepted',
+    'sigv4EncodedQueryRejected',
+    'presignedUrlRejected',
+    'raceNotAtomic',
+    'sseCIgnored',
+    'contentMd5NotChecked',
+    'checksumNotChecked',
     'malformedXmlNotReported',
   ],
 };

@@ -49,6 +49,10 @@ export const KNOWN_FAULTS = {
   lifecycleUnsupported: 'bucket lifecycle configuration not supported',
   objectTaggingUnsupported: 'object tagging not supported',
   cannedAclRefused: 'canned ACL on PutObject refused',
+  sigv4EncodedQueryRejected:
+    'SigV4 verification rejects valid requests with percent-encoded characters in key or query (env:/…, prefix=k%2F) — SignatureDoesNotMatch',
+  presignedUrlRejected: 'a valid presigned GET URL is refused',
+  raceNotAtomic: 'concurrent If-None-Match: * puts on one key sometimes have several winners (intermittent)',
   signatureNotVerified: 'SigV4 not verified — a wrong secret key was accepted',
   malformedXmlNotReported: 'malformed XML body not answered with 400 MalformedXML',
 } as const;

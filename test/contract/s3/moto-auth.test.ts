@@ -1,0 +1,4 @@
+import { defineS3Contract } from './s3-contract.ts';
+import { motoAuth } from './implementations.ts';
+
+defineS3Contract(motoAuth);
