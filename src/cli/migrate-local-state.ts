@@ -32,7 +32,7 @@ export async function findLocalStates(cwd: string): Promise<LocalState[]> {
     }
   };
   if (await isFile('terraform.tfstate')) found.push({ workspace: 'default', file: 'terraform.tfstate' });
-  let names: string[] = [];
+  let names: string[];
   try {
     names = (await readdir(path.join(cwd, 'terraform.tfstate.d'), { withFileTypes: true }))
       .filter((d) => d.isDirectory())

@@ -72,7 +72,7 @@ describe('s3state init', () => {
     const dir = await f.makeDir({ key: 'show/terraform.tfstate' });
     const r = await f.run(['init', '-show'], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /\n {2}key +\= "show\/terraform\.tfstate" +# main\.tf:4\n/);
+    assert.match(r.stdout, /\n {2}key += "show\/terraform\.tfstate" +# main\.tf:4\n/);
   });
 
   test('-migrate-state copies local default + workspaces keeping bytes, lineage and serial; asks first', async () => {

@@ -10,7 +10,7 @@ function port(v: unknown, flag: string): number | undefined {
   const n = Number(v);
   if (typeof v !== 'string' || !/^\d+$/.test(v) || n > 65535) {
     throw new UsageError(`Invalid value for -${flag}`, {
-      detail: `"${String(v)}" is not a TCP port (0-65535; 0 = any free port).`,
+      detail: `${JSON.stringify(v)} is not a TCP port (0-65535; 0 = any free port).`,
     });
   }
   return n;
