@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { isS3StateError } from '../errors.ts';
 import {
   bypassesProxy,
   proxyForUrl,
@@ -106,9 +107,9 @@ describe('resolveProxyConfig + proxyForUrl (separate mode, config beats env)', (
     assert.throws(
       () => resolveProxyConfig({ httpsProxy: 'http://user:pw@[bad' }, {}),
       (e: unknown) => {
-        const m = (e as Error).message;
-        assert.match(m, /https_proxy/);
-        assert.ok(!m.includes('pw'), m);
+        assert.ok(isS3StateError(e, 'CONFIG'));
+        assert.equal(e.message, 'Invalid proxy address in https_proxy');
+        assert.ok(!`${e.message}${e.detail}`.includes('pw'), e.detail);
         return true;
       },
     );

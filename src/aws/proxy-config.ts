@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { S3StateError } from '../errors.ts';
 
 /**
  * Proxy settings after resolution. `undefined` means "no proxy" for that scheme.
@@ -33,7 +34,9 @@ function parseProxyUrl(raw: string, what: string): URL {
   try {
     return new URL(withScheme);
   } catch {
-    throw new TypeError(`invalid proxy address in ${what}: ${redactUrl(raw)}`);
+    throw new S3StateError('CONFIG', `Invalid proxy address in ${what}`, {
+      detail: `The value ${JSON.stringify(redactUrl(raw))} cannot be parsed as a URL.`,
+    });
   }
 }
 
