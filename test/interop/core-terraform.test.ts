@@ -176,6 +176,23 @@ describe('backend core ↔ terraform', { skip: tf ? false : 'terraform not found
         assert.equal(outputs.big?.value, 12345678901234567890n, 'big number stays exact');
         const list = await ok(['workspace', 'list', '-no-color']);
         assert.deepEqual(await backend.workspaces(), parseWorkspaceList(list.stdout));
+        // terraform_remote_state of a workspace without state: the data source's error, nothing created
+        await assert.rejects(
+          readOutputs({
+            config: {
+              cwd: dir,
+              env: {
+                ...env,
+                HOME: home.path,
+                AWS_CONFIG_FILE: '/dev/null',
+                AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+              },
+            },
+            workspace: 'nope',
+          }),
+          /Unable to find remote state/,
+        );
+        assert.deepEqual(await backend.workspaces(), ['default']);
       });
 
       test('s3state creates a workspace and pushes a state → terraform lists it, pulls it, plans no drift', async () => {
