@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.ts';
 import type { ConfigLayer } from './config-layer.ts';
 
@@ -24,6 +24,10 @@ export interface TerraformDirResult {
   saved?: SavedBackend | undefined;
   /** Contents of `.terraform/environment` (trimmed), when present and non-empty. */
   environment?: string | undefined;
+  /** Display path of the saved backend file (`.terraform/terraform.tfstate`, or under `TF_DATA_DIR`). */
+  savedFile: string;
+  /** Display path of the selected-workspace file. */
+  environmentFile: string;
   files: string[];
   diagnostics: Diagnostic[];
 }
@@ -62,10 +66,16 @@ export function parseSavedBackend(text: string, file = SAVED_BACKEND_FILE): Save
   };
 }
 
-/** Reads `<dir>/.terraform/terraform.tfstate` and `<dir>/.terraform/environment` (never writes them). */
-export async function readTerraformDir(dir: string): Promise<TerraformDirResult> {
-  const out: TerraformDirResult = { files: [], diagnostics: [] };
-  const statePath = join(dir, '.terraform', 'terraform.tfstate');
+/**
+ * Reads `<dir>/<dataDir>/terraform.tfstate` and `<dir>/<dataDir>/environment` (never writes them).
+ * @param dataDir the data directory, `TF_DATA_DIR` when set (relative to `dir` unless absolute). @default '.terraform'
+ */
+export async function readTerraformDir(dir: string, dataDir = '.terraform'): Promise<TerraformDirResult> {
+  const savedFile = `${dataDir.replace(/\/+$/, '')}/terraform.tfstate`;
+  const environmentFile = `${dataDir.replace(/\/+$/, '')}/environment`;
+  const base = resolve(dir, dataDir);
+  const out: TerraformDirResult = { savedFile, environmentFile, files: [], diagnostics: [] };
+  const statePath = join(base, 'terraform.tfstate');
   let text: string | undefined;
   try {
     text = await readFile(statePath, 'utf8');
@@ -75,18 +85,18 @@ export async function readTerraformDir(dir: string): Promise<TerraformDirResult>
   if (text !== undefined) {
     out.files.push(statePath);
     try {
-      out.saved = parseSavedBackend(text);
+      out.saved = parseSavedBackend(text, savedFile);
     } catch (e) {
       out.diagnostics.push({
         severity: 'error',
         summary: 'Invalid saved backend configuration',
-        detail: `${SAVED_BACKEND_FILE} is not valid JSON (${(e as Error).message}). Run "terraform init" again or remove the file.`,
+        detail: `${savedFile} is not valid JSON (${(e as Error).message}). Run "terraform init" again or remove the file.`,
       });
     }
   }
   try {
-    const env = (await readFile(join(dir, '.terraform', 'environment'), 'utf8')).trim();
-    out.files.push(join(dir, '.terraform', 'environment'));
+    const env = (await readFile(join(base, 'environment'), 'utf8')).trim();
+    out.files.push(join(base, 'environment'));
     if (env !== '') out.environment = env;
   } catch {
     // No selected workspace recorded.

@@ -16,7 +16,7 @@ import { INIT_RECORD_FILE, readInitRecord } from './init-record.ts';
 import { atLocation } from './parse-hcl.ts';
 import { readBackendBlocks, type FoundBackendBlock } from './read-backend-blocks.ts';
 import { readBackendConfigArgs } from './read-backend-config-args.ts';
-import { readTerraformDir, SAVED_BACKEND_FILE } from './read-terraform-dir.ts';
+import { readTerraformDir } from './read-terraform-dir.ts';
 import { validateBackendConfig } from './validate-backend-config.ts';
 import type { ValueSource } from './value-source.ts';
 import { validateWorkspaceName } from './workspace-name.ts';
@@ -104,7 +104,7 @@ function isEmptyLayer(l: ConfigLayer | undefined): boolean {
  * Workspace:
  * 1. `workspace` option (the `-workspace` flag);
  * 2. `TF_WORKSPACE`;
- * 3. `.terraform/environment`;
+ * 3. `.terraform/environment` (the data directory is `TF_DATA_DIR` when set, as in the peers);
  * 4. the workspace recorded by `s3state init`;
  * 5. `default`.
  *
@@ -161,7 +161,7 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
   files.push(...argsR.files);
   diagnostics.push(...argsR.diagnostics);
 
-  const tfDir = await readTerraformDir(cwd);
+  const tfDir = await readTerraformDir(cwd, env.TF_DATA_DIR || '.terraform');
   files.push(...tfDir.files);
   diagnostics.push(...tfDir.diagnostics);
   const rec = tfDir.saved ? { diagnostics: [] } : await readInitRecord(cwd);
@@ -177,7 +177,7 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
     diagnostics.push({
       severity: 'error',
       summary: 'Unsupported backend type',
-      detail: `${SAVED_BACKEND_FILE} records backend "${tfDir.saved.type}"; s3state works only with backend "s3".`,
+      detail: `${tfDir.savedFile} records backend "${tfDir.saved.type}"; s3state works only with backend "s3".`,
     });
   }
   // Structural problems (no usable s3 block) stop here; value problems are collected across all sources.
@@ -197,7 +197,7 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
         summary: 'No backend configuration found',
         detail:
           `No backend "s3" block was found in the *.tf files of ${cwd}, no -backend-config was given, and the ` +
-          `directory has no ${SAVED_BACKEND_FILE} (from "terraform init") or ${INIT_RECORD_FILE} (from "s3state init").`,
+          `directory has no ${tfDir.savedFile} (from "terraform init") or ${INIT_RECORD_FILE} (from "s3state init").`,
       },
     ]);
   }
@@ -213,7 +213,7 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
       .filter(([name, v]) => canonical(merged.values[name]?.value ?? null) !== canonical(v.value))
       .map(([name]) => name);
     if (changed.length > 0) {
-      const savedFile = origin === 'terraform-dir' ? SAVED_BACKEND_FILE : INIT_RECORD_FILE;
+      const savedFile = origin === 'terraform-dir' ? tfDir.savedFile : INIT_RECORD_FILE;
       diagnostics.push({
         severity: 'warning',
         summary: 'Backend configuration changed',
@@ -240,7 +240,7 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
   else if (tfDir.environment) {
     workspace = {
       name: tfDir.environment,
-      source: { kind: 'terraform-dir', file: '.terraform/environment' },
+      source: { kind: 'terraform-dir', file: tfDir.environmentFile },
     };
   } else if (rec.record?.workspace) {
     workspace = { name: rec.record.workspace, source: { kind: 'init-record', file: INIT_RECORD_FILE } };

@@ -147,23 +147,36 @@ describe('TestBackendConfig_PrepareConfigValidation (OpenTofu)', () => {
     {
       name: 'endpoints.s3 conflicts with endpoint',
       config: { ...BASE, endpoints: { s3: 's3.test' }, endpoint: 's3.test' },
-      expected: [E('Invalid Attribute Combination', 'Only one of endpoints.s3, endpoint can be set.')],
+      expected: [
+        E('Invalid Attribute Combination', 'Only one of endpoints.s3, endpoint can be set.'),
+        W('Deprecated Parameter', 'Parameter "endpoint" is deprecated. Use "endpoints.s3" instead.'),
+      ],
     },
     {
       name: 'endpoints.iam conflicts with iam_endpoint',
       config: { ...BASE, endpoints: { iam: 'iam.test' }, iam_endpoint: 'iam.test' },
-      expected: [E('Invalid Attribute Combination', 'Only one of endpoints.iam, iam_endpoint can be set.')],
+      expected: [
+        E('Invalid Attribute Combination', 'Only one of endpoints.iam, iam_endpoint can be set.'),
+        W('Deprecated Parameter', 'Parameter "iam_endpoint" is deprecated. Use "endpoints.iam" instead.'),
+      ],
     },
     {
       name: 'endpoints.sts conflicts with sts_endpoint',
       config: { ...BASE, endpoints: { sts: 'sts.test' }, sts_endpoint: 'sts.test' },
-      expected: [E('Invalid Attribute Combination', 'Only one of endpoints.sts, sts_endpoint can be set.')],
+      expected: [
+        E('Invalid Attribute Combination', 'Only one of endpoints.sts, sts_endpoint can be set.'),
+        W('Deprecated Parameter', 'Parameter "sts_endpoint" is deprecated. Use "endpoints.sts" instead.'),
+      ],
     },
     {
       name: 'endpoints.dynamodb conflicts with dynamodb_endpoint',
       config: { ...BASE, endpoints: { dynamodb: 'dynamo.test' }, dynamodb_endpoint: 'dynamo.test' },
       expected: [
         E('Invalid Attribute Combination', 'Only one of endpoints.dynamodb, dynamodb_endpoint can be set.'),
+        W(
+          'Deprecated Parameter',
+          'Parameter "dynamodb_endpoint" is deprecated. Use "endpoints.dynamodb" instead.',
+        ),
       ],
     },
     {

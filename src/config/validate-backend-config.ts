@@ -371,6 +371,19 @@ function validateOpenTofu(values: Values, env: Env): Diagnostic[] {
     );
   }
   d.push(...conflict(values, 'force_path_style', 'use_path_style'));
+  // OpenTofu marks the legacy endpoint attributes Deprecated in its schema without a PrepareConfig
+  // message; s3state says so in OpenTofu's wording for the other deprecated parameters.
+  for (const [svc, legacy] of ENDPOINT_LEGACY) {
+    if (isSet(values, legacy)) {
+      d.push(
+        warn(
+          'Deprecated Parameter',
+          `Parameter "${legacy}" is deprecated. Use "endpoints.${svc}" instead.`,
+          legacy,
+        ),
+      );
+    }
+  }
   const flat = FLAT_ASSUME_ROLE_ATTRIBUTES.filter((n) => isSet(values, n));
   const ar = obj(values, 'assume_role');
   if (ar) {

@@ -567,3 +567,19 @@ test('nested attributes: unknown names are errors with a suggestion; missing rol
     },
   ]);
 });
+
+test('TF_DATA_DIR moves the saved configuration and the selected workspace', async () => {
+  const d = await dir({ 'tfdata/environment': 'staging\n' });
+  await copyFile(
+    join(corpus, 'gen-tf1.11.4-backendcfg-s3-use_lockfile.tfstate'),
+    join(d, 'tfdata', 'terraform.tfstate'),
+  );
+  const r = await resolveBackendConfig({ cwd: d, env: { TF_DATA_DIR: 'tfdata' } });
+  assert.equal(r.settings.key, 'native-lock/terraform.tfstate');
+  assert.deepEqual(r.values.key?.source, { kind: 'terraform-dir', file: 'tfdata/terraform.tfstate' });
+  assert.deepEqual(r.workspace, {
+    name: 'staging',
+    source: { kind: 'terraform-dir', file: 'tfdata/environment' },
+  });
+  await rejects({ cwd: d, env: {} });
+});
