@@ -271,8 +271,15 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
   const dir = resolve(opts.dir);
   const s3Dir = join(dir, 's3');
   const dynamoDir = join(dir, 'dynamodb');
-  await mkdir(s3Dir, { recursive: true });
-  await mkdir(dynamoDir, { recursive: true });
+  try {
+    await mkdir(s3Dir, { recursive: true });
+    await mkdir(dynamoDir, { recursive: true });
+  } catch (e) {
+    throw new DevStackError('start-failed', `cannot create the dev stack's data folder ${dir}`, {
+      cause: e,
+      hint: 'Choose a writable folder with -dir.',
+    });
+  }
 
   const [store, dynamo] = await Promise.allSettled([
     startS3Store({

@@ -147,9 +147,13 @@ export async function startS3Store(opts: S3StoreOptions): Promise<RunningS3Store
     ]),
   );
 
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
-    void handle(req, res);
-  });
+  const server = createServer(
+    // Large uploads may take longer than Node's default 5-minute request timeout.
+    { keepAliveTimeout: 5000, requestTimeout: 0, headersTimeout: 60_000 },
+    (req, res) => {
+      void handle(req, res);
+    },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newRequestId();

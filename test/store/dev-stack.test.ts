@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { GetBucketVersioningCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -203,5 +204,21 @@ describe('startDevStack', () => {
         await sub.cleanup();
       }
     });
+  }
+});
+
+test('startDevStack: an unusable data folder → clear error naming the folder', async () => {
+  const sub = await tempDir('s3state-dev-file-');
+  try {
+    const file = `${sub.path}/not-a-folder`;
+    await writeFile(file, 'x');
+    await assert.rejects(startDevStack({ dir: file, s3Port: 0, dynamodbPort: 0 }), (e: unknown) => {
+      assert.ok(isS3StateError(e, 'STORE'), String(e));
+      assert.equal((e as { reason?: string }).reason, 'start-failed');
+      assert.ok(e.message.includes(file), e.message);
+      return true;
+    });
+  } finally {
+    await sub.cleanup();
   }
 });

@@ -31,13 +31,20 @@ async function signedChunkedRequest(
   endpoint: string,
   path: string,
   chunks: Buffer[],
+  trailer?: string,
 ): Promise<{ headers: Record<string, string>; body: Buffer }> {
   const decoded = chunks.reduce((n, c) => n + c.length, 0);
   const headers = await signHeaders(endpoint, {
     method: 'PUT',
     path,
-    payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
-    headers: { 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(decoded) },
+    payloadHash: trailer
+      ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER'
+      : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+    headers: {
+      'content-encoding': 'aws-chunked',
+      'x-amz-decoded-content-length': String(decoded),
+      ...(trailer ? { 'x-amz-trailer': trailer.split(':')[0]! } : {}),
+    },
   });
   const auth = headers.authorization!;
   const seed = /Signature=([0-9a-f]+)/.exec(auth)![1]!;
@@ -50,8 +57,15 @@ async function signedChunkedRequest(
   for (const c of [...chunks, Buffer.alloc(0)]) {
     const sts = ['AWS4-HMAC-SHA256-PAYLOAD', amzDate, scope, prev, sha256(''), sha256(c)].join('\n');
     const sig = createHmac('sha256', key).update(sts).digest('hex');
-    parts.push(Buffer.from(`${c.length.toString(16)};chunk-signature=${sig}\r\n`), c, Buffer.from('\r\n'));
+    parts.push(Buffer.from(`${c.length.toString(16)};chunk-signature=${sig}\r\n`), c);
+    if (c.length > 0 || !trailer) parts.push(Buffer.from('\r\n'));
     prev = sig;
+  }
+  if (trailer) {
+    // The trailer is signed over the hash of its header lines ("name:value\n").
+    const sts = ['AWS4-HMAC-SHA256-TRAILER', amzDate, scope, prev, sha256(`${trailer}\n`)].join('\n');
+    const sig = createHmac('sha256', key).update(sts).digest('hex');
+    parts.push(Buffer.from(`${trailer}\r\nx-amz-trailer-signature:${sig}\r\n\r\n`));
   }
   return { headers, body: Buffer.concat(parts) };
 }
@@ -146,6 +160,45 @@ describe('store: aws-chunked bodies', () => {
     });
     assert.equal(res.status, 200, res.body);
     assert.deepEqual(await stored('signed'), Buffer.concat(chunks));
+  });
+
+  test('STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER: signed trailer accepted; a changed trailer → 403', async () => {
+    const chunks = [Buffer.from('trailer-signed body')];
+    const sum = crc32b64(chunks[0]!);
+    const good = await signedChunkedRequest(
+      t.endpoint,
+      '/chunked/trailer',
+      chunks,
+      `x-amz-checksum-crc32:${sum}`,
+    );
+    const ok = await rawRequest(t.endpoint, {
+      method: 'PUT',
+      path: '/chunked/trailer',
+      ...good,
+      credentials: null,
+    });
+    assert.equal(ok.status, 200, ok.body);
+    assert.deepEqual(await stored('trailer'), chunks[0]);
+    const bad = await signedChunkedRequest(
+      t.endpoint,
+      '/chunked/trailer2',
+      chunks,
+      `x-amz-checksum-crc32:${sum}`,
+    );
+    const forged = Buffer.from(
+      bad.body.toString('latin1').replace(sum, crc32b64(Buffer.from('x'))),
+      'latin1',
+    );
+    const res = await rawRequest(t.endpoint, {
+      method: 'PUT',
+      path: '/chunked/trailer2',
+      headers: bad.headers,
+      body: forged,
+      credentials: null,
+    });
+    assert.equal(res.status, 403);
+    assert.equal(errorCode(res.body), 'SignatureDoesNotMatch');
+    assert.equal(await stored('trailer2'), undefined);
   });
 
   test('STREAMING-AWS4-HMAC-SHA256-PAYLOAD: a tampered chunk → 403 SignatureDoesNotMatch, nothing stored', async () => {
