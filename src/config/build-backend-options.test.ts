@@ -376,3 +376,16 @@ test('TF_APPEND_USER_AGENT and shared_credentials_file map through', () => {
   assert.deepEqual(a.sharedCredentialsFiles, ['/creds']);
   assert.equal(a.appendUserAgent, 'ci/1');
 });
+
+test('shared files from AWS_SHARED_CREDENTIALS_FILE / AWS_SHARED_CONFIG_FILE as single entries; config wins', () => {
+  const env = { AWS_SHARED_CREDENTIALS_FILE: '/env/creds', AWS_SHARED_CONFIG_FILE: '/env/config' };
+  const a = toAwsOptions(applyEnvAndDefaults({}, env, 'opentofu'), {}, env);
+  assert.deepEqual(a.sharedCredentialsFiles, ['/env/creds']);
+  assert.deepEqual(a.sharedConfigFiles, ['/env/config']);
+  const b = toAwsOptions(
+    applyEnvAndDefaults(cfg({ shared_config_files: ['/cfg'] }), env, 'opentofu'),
+    {},
+    env,
+  );
+  assert.deepEqual(b.sharedConfigFiles, ['/cfg']);
+});

@@ -50,6 +50,9 @@ export function applyEnvAndDefaults(
         const b = parseEnvBool(v);
         if (b === undefined) continue;
         out[spec.name] = { value: b, source: { kind: 'env', name } };
+      } else if (spec.type === 'set(string)' || spec.type === 'list(string)') {
+        // A single path, like the peers' `stringSliceAttrDefaultEnvVarOk`.
+        out[spec.name] = { value: [v], source: { kind: 'env', name } };
       } else {
         out[spec.name] = { value: v, source: { kind: 'env', name } };
       }

@@ -29,15 +29,15 @@ export interface ResolveOptions {
   /** Working directory: where `*.tf`, `.terraform/` and `.s3state/` are looked for. */
   cwd: string;
   /** Raw `-backend-config` values in order: `FILE` or `KEY=VALUE`. @default [] */
-  backendConfig?: string[];
+  backendConfig?: string[] | undefined;
   /** Environment variables. @default process.env */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
   /** Workspace from a `-workspace` flag (beats `TF_WORKSPACE` and `.terraform/environment`). */
-  workspace?: string;
+  workspace?: string | undefined;
   /** Whose wording and rules to follow. @default 'opentofu' */
-  flavor?: Flavor;
+  flavor?: Flavor | undefined;
   /** Ignore `.terraform/terraform.tfstate` and `.s3state/backend.json` (use `*.tf` + args only). @default false */
-  ignoreSaved?: boolean;
+  ignoreSaved?: boolean | undefined;
 }
 
 /** The resolved configuration: typed values with sources, and what the core and the AWS factory need. */
