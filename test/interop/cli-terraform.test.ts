@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runTerraform, terraformPath } from '../harness/terraform.ts';
-import { binPath, ensureBuilt } from '../cli/bin.ts';
+import { ensureBuilt } from '../cli/bin.ts';
 import { startBackendFixture, type BackendFixture } from '../cli/fixture.ts';
 
 const tf = terraformPath();
