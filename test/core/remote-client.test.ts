@@ -9,7 +9,7 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/clie
 import { S3RemoteClient, BAD_CHECKSUM_SUMMARY, md5Hex } from '../../src/remote/s3-remote-client.ts';
 import { virtualClock } from '../../src/remote/clock.ts';
 import { isS3StateError } from '../../src/errors.ts';
-import { TARGETS, recordS3Headers, skipReason, startCoreEnv, type CoreEnv } from './core-env.ts';
+import { TARGETS, knownFault, recordS3Headers, skipReason, startCoreEnv, type CoreEnv } from './core-env.ts';
 
 const stubState = (serial: number, extra = ''): Buffer =>
   Buffer.from(
@@ -28,7 +28,7 @@ const stubState = (serial: number, extra = ''): Buffer =>
     ) + '\n',
   );
 
-for (const kind of TARGETS) {
+for (const kind of [...TARGETS, 's3rver+dynalite'] as const) {
   describe(`RemoteClient contract on ${kind}`, { skip: skipReason(kind) }, () => {
     let env: CoreEnv;
     before(async () => {
@@ -271,7 +271,8 @@ for (const kind of TARGETS) {
         ['three tags, sorted', { f: 'g', c: 'e', a: 'b' }, 'a=b&c=e&f=g'],
       ];
       for (const [name, tags, header] of cases) {
-        test(`${name} → x-amz-tagging ${header ?? '(none)'}`, async () => {
+        const todo = tags ? knownFault(kind, 'tagging') : undefined;
+        test(`${name} → x-amz-tagging ${header ?? '(none)'}`, todo ? { todo } : {}, async () => {
           const settings = await env.settings({ stateTags: tags });
           const { s3 } = env.clients();
           const log = recordS3Headers(s3);
@@ -289,31 +290,34 @@ for (const kind of TARGETS) {
       }
     });
 
-    test('SSE-C: state written with a customer key needs the key to be read back', async () => {
-      const key = createHash('sha256').update('test key').digest().toString('base64');
-      const settings = await env.settings({ encrypt: true, sseCustomerKey: key });
-      const c = new S3RemoteClient({ s3: env.s3, settings, stateKey: settings.key });
-      const data = stubState(4);
-      await c.put(data);
-      assert.deepEqual(Buffer.from((await c.get())!.data), data);
-      // moto 5.2 does not enforce SSE-C (testing guide): only the round trip is checked there.
-      if (env.kind === 'moto') return;
-      const noKey = new S3RemoteClient({
-        s3: env.s3,
-        settings: { ...settings, encrypt: false },
-        stateKey: settings.key,
-      });
-      await assert.rejects(noKey.get());
-      const head = await env.s3.send(
-        new HeadObjectCommand({
-          Bucket: settings.bucket,
-          Key: settings.key,
-          SSECustomerAlgorithm: 'AES256',
-          SSECustomerKey: key,
-        }),
-      );
-      assert.equal(head.SSECustomerAlgorithm, 'AES256');
-    });
+    const ssecFault = knownFault(kind, 'sse-c');
+    test(
+      'SSE-C: state written with a customer key needs the key to be read back',
+      ssecFault ? { todo: ssecFault } : {},
+      async () => {
+        const key = createHash('sha256').update('test key').digest().toString('base64');
+        const settings = await env.settings({ encrypt: true, sseCustomerKey: key });
+        const c = new S3RemoteClient({ s3: env.s3, settings, stateKey: settings.key });
+        const data = stubState(4);
+        await c.put(data);
+        assert.deepEqual(Buffer.from((await c.get())!.data), data);
+        const noKey = new S3RemoteClient({
+          s3: env.s3,
+          settings: { ...settings, encrypt: false },
+          stateKey: settings.key,
+        });
+        await assert.rejects(noKey.get());
+        const head = await env.s3.send(
+          new HeadObjectCommand({
+            Bucket: settings.bucket,
+            Key: settings.key,
+            SSECustomerAlgorithm: 'AES256',
+            SSECustomerKey: key,
+          }),
+        );
+        assert.equal(head.SSECustomerAlgorithm, 'AES256');
+      },
+    );
 
     test('large state: multipart upload above the threshold, read back byte-identical', async () => {
       const settings = await env.settings({ dynamodbTable: env.table });
