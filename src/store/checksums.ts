@@ -34,17 +34,24 @@ export interface Hasher {
   digest(): Buffer;
 }
 
-const CRC32C_TABLE = (() => {
-  const t = new Uint32Array(256);
+// Slicing-by-8 tables: entry [k * 256 + i] is the CRC of byte i followed by k zero bytes.
+const CRC32C_T = (() => {
+  const t = new Uint32Array(8 * 256);
   for (let i = 0; i < 256; i++) {
     let c = i;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
     t[i] = c >>> 0;
   }
+  for (let k = 1; k < 8; k++) {
+    for (let i = 0; i < 256; i++) {
+      const prev = t[(k - 1) * 256 + i]!;
+      t[k * 256 + i] = ((prev >>> 8) ^ t[prev & 0xff]!) >>> 0;
+    }
+  }
   return t;
 })();
 
-// CRC-64/NVME: reflected polynomial 0x9a6c9329ac4bc9b5, split into 32-bit halves for speed.
+// CRC-64/NVME: reflected polynomial 0x9a6c9329ac4bc9b5, in 32-bit halves (no BigInt in the hot loop).
 const CRC64_HI = new Uint32Array(256);
 const CRC64_LO = new Uint32Array(256);
 (() => {
@@ -82,9 +89,24 @@ class Crc32Hasher implements Hasher {
 class Crc32cHasher implements Hasher {
   private crc = 0xffffffff;
   update(data: Buffer): void {
+    const t = CRC32C_T;
     let c = this.crc;
-    for (let i = 0; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-    this.crc = c;
+    let i = 0;
+    const n8 = data.length - (data.length % 8);
+    for (; i < n8; i += 8) {
+      c ^= data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+      c =
+        t[7 * 256 + (c & 0xff)]! ^
+        t[6 * 256 + ((c >>> 8) & 0xff)]! ^
+        t[5 * 256 + ((c >>> 16) & 0xff)]! ^
+        t[4 * 256 + (c >>> 24)]! ^
+        t[3 * 256 + data[i + 4]!]! ^
+        t[2 * 256 + data[i + 5]!]! ^
+        t[256 + data[i + 6]!]! ^
+        t[data[i + 7]!]!;
+    }
+    for (; i < data.length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+    this.crc = c >>> 0;
   }
   digest(): Buffer {
     const b = Buffer.alloc(4);
@@ -97,14 +119,16 @@ class Crc64NvmeHasher implements Hasher {
   private hi = 0xffffffff;
   private lo = 0xffffffff;
   update(data: Buffer): void {
+    const H = CRC64_HI;
+    const L = CRC64_LO;
     let hi = this.hi;
     let lo = this.lo;
     for (let i = 0; i < data.length; i++) {
       const idx = (lo ^ data[i]!) & 0xff;
       const nlo = ((lo >>> 8) | ((hi & 0xff) << 24)) >>> 0;
       const nhi = hi >>> 8;
-      lo = (nlo ^ CRC64_LO[idx]!) >>> 0;
-      hi = (nhi ^ CRC64_HI[idx]!) >>> 0;
+      lo = (nlo ^ L[idx]!) >>> 0;
+      hi = (nhi ^ H[idx]!) >>> 0;
     }
     this.hi = hi;
     this.lo = lo;

@@ -274,7 +274,11 @@ export function verifySigV4(
     throw new S3Error('SignatureDoesNotMatch', undefined, {
       AWSAccessKeyId: accessKeyId,
       StringToSign: stringToSign,
-      CanonicalRequest: canonicalRequest,
+      // The canonical request carries signed header values: mask SSE-C keys so no secret is echoed.
+      CanonicalRequest: canonicalRequest.replace(
+        /^(x-amz(?:-copy-source)?-server-side-encryption-customer-key):.*$/gm,
+        '$1:***',
+      ),
     });
   }
   return {

@@ -101,6 +101,24 @@ describe('store authentication (SigV4)', () => {
     assert.equal(got.body, 'secret-data');
   });
 
+  test('a signature error never echoes an SSE-C key', async () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const res = await rawRequest(t.endpoint, {
+      method: 'PUT',
+      path: '/auth/ssec-leak',
+      body: 'x',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'wrong' },
+      headers: {
+        'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+        'x-amz-server-side-encryption-customer-key': key,
+        'x-amz-server-side-encryption-customer-key-md5': 'bWQ1',
+      },
+    });
+    assert.equal(errorCode(res.body), 'SignatureDoesNotMatch');
+    assert.match(res.body, /<CanonicalRequest>/);
+    assert.ok(!res.body.includes(key), 'the SSE-C key is masked');
+  });
+
   test('anonymous request → 403 AccessDenied with an AWS XML error and a request id', async () => {
     const res = await rawRequest(t.endpoint, { method: 'GET', path: '/auth/obj', credentials: null });
     assert.equal(res.status, 403);
