@@ -36,10 +36,9 @@ describe('credential choice matches the AWS CLI', { skip: !awsPresent && 'aws CL
   let configFile: string;
   before(async () => {
     dir = await tempDir();
-    sts = await startRecordingServer((req, res) => {
+    sts = await startRecordingServer((_req, res) => {
       res.setHeader('content-type', 'text/xml');
       res.end(stsResponse('GetCallerIdentity', { accessKeyId: 'unused', secretAccessKey: 'unused' }));
-      void req;
     });
     credFile = join(dir.path, 'credentials');
     configFile = join(dir.path, 'config');
