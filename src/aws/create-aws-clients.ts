@@ -15,7 +15,10 @@ export type { AwsEvent } from './credential-chain.ts';
 
 /** The SDK clients of one backend configuration, built lazily and once. */
 export interface AwsClients {
-  /** S3 client (custom endpoint, path style, checksum mode applied). */
+  /**
+   * S3 client (custom endpoint, path style, checksum mode applied). Like the other getters it
+   * throws an `S3StateError` when `custom_ca_bundle` cannot be read or a proxy address is invalid.
+   */
   s3(): S3Client;
   /** DynamoDB client (custom endpoint applied). */
   dynamodb(): DynamoDBClient;
