@@ -4,6 +4,7 @@ import { EXIT } from '../exit-codes.ts';
 import { formatDiagnostic } from '../io.ts';
 import { expectArgs } from '../positionals.ts';
 import { withSession } from '../session.ts';
+import { withProgress } from '../progress.ts';
 import { outputsFromState } from '../state-helpers.ts';
 import { renderOutputHuman, renderOutputJson, renderOutputRaw } from '../views/output-view.ts';
 
@@ -18,7 +19,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   return withSession(ctx, async (s) => {
     const mgr = await s.manager({ create: false });
-    const read = await mgr.read();
+    const read = await withProgress(ctx, `Reading s3://${s.config.settings.bucket}/${mgr.stateKey}`, () =>
+      mgr.read(),
+    );
     const outputs = outputsFromState(read?.state);
     const view = raw ? renderOutputRaw : ctx.globals.json ? renderOutputJson : renderOutputHuman;
     const r = view(outputs, name);

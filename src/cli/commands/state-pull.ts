@@ -2,6 +2,7 @@ import type { CommandContext } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { expectArgs } from '../positionals.ts';
 import { withSession } from '../session.ts';
+import { withProgress } from '../progress.ts';
 import { emptyState, writeState } from '../../state/write-state.ts';
 import { DEFAULT_TERRAFORM_VERSION } from '../../backend/state-manager.ts';
 
@@ -14,7 +15,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   expectArgs(ctx, 0, 0);
   return withSession(ctx, async (s) => {
     const mgr = await s.manager({ create: false });
-    const read = await mgr.read();
+    const read = await withProgress(ctx, `Reading s3://${s.config.settings.bucket}/${mgr.stateKey}`, () =>
+      mgr.read(),
+    );
     if (!read) {
       const empty = emptyState({ lineage: '', serial: 0, terraformVersion: DEFAULT_TERRAFORM_VERSION });
       ctx.io.out(writeState(empty, { flavor: 'terraform' }) + '\n');

@@ -3,6 +3,7 @@ import { S3StateError, UsageError, isS3StateError } from '../../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import { expectArgs } from '../positionals.ts';
 import { withSession } from '../session.ts';
+import { withProgress } from '../progress.ts';
 import { underCliLock } from '../cli-lock.ts';
 import { readInputFile } from '../read-input-file.ts';
 import { parseState } from '../../state/parse-state.ts';
@@ -43,7 +44,9 @@ export async function run(ctx: CommandContext): Promise<number> {
           });
         }
       }
-      await mgr.write(pushed);
+      await withProgress(ctx, `Writing s3://${s.config.settings.bucket}/${mgr.stateKey}`, () =>
+        mgr.write(pushed),
+      );
     });
     return EXIT.OK;
   });
