@@ -38,6 +38,12 @@ export interface ResolveOptions {
   flavor?: Flavor | undefined;
   /** Ignore `.terraform/terraform.tfstate` and `.s3state/backend.json` (use `*.tf` + args only). @default false */
   ignoreSaved?: boolean | undefined;
+  /**
+   * When a saved configuration is used, also parse the `*.tf` files to warn if their backend block
+   * changed. Parsing loads the wasm HCL parser (~0.1–0.3 s); pass `false` for fast read-only commands.
+   * @default true
+   */
+  checkChanged?: boolean | undefined;
 }
 
 /** The resolved configuration: typed values with sources, and what the core and the AWS factory need. */
@@ -122,7 +128,14 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
     throw new ConfigError([...diagnostics, ...extra]);
   };
 
-  const blocksR = await readBackendBlocks(cwd);
+  // Read .terraform first: with a saved configuration and no -backend-config, the *.tf files only
+  // serve the "changed" warning, which callers may skip.
+  const tfDir = await readTerraformDir(cwd, env.TF_DATA_DIR || '.terraform');
+  const savedWins = !opts.ignoreSaved && args.length === 0 && tfDir.saved !== undefined;
+  const blocksR =
+    savedWins && opts.checkChanged === false
+      ? { blocks: [], files: [], diagnostics: [] }
+      : await readBackendBlocks(cwd);
   files.push(...blocksR.files);
   diagnostics.push(...blocksR.diagnostics);
   // Override files are merged after the others; their backend block replaces the original entirely.
@@ -161,7 +174,6 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
   files.push(...argsR.files);
   diagnostics.push(...argsR.diagnostics);
 
-  const tfDir = await readTerraformDir(cwd, env.TF_DATA_DIR || '.terraform');
   files.push(...tfDir.files);
   diagnostics.push(...tfDir.diagnostics);
   const rec = tfDir.saved ? { diagnostics: [] } : await readInitRecord(cwd);

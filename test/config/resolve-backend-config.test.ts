@@ -583,3 +583,18 @@ test('TF_DATA_DIR moves the saved configuration and the selected workspace', asy
   });
   await rejects({ cwd: d, env: {} });
 });
+
+test('checkChanged: false skips the *.tf files when a saved configuration is used', async () => {
+  const d = await dir({ 'main.tf': 'terraform {\n  backend "s3" {\n    bucket = "changed"\n  }\n}\n' });
+  await mkdir(join(d, '.terraform'));
+  await copyFile(
+    join(corpus, 'gen-tf1.11.4-backendcfg-s3-use_lockfile.tfstate'),
+    join(d, '.terraform', 'terraform.tfstate'),
+  );
+  const checked = await resolveBackendConfig({ cwd: d, env: {} });
+  assert.equal(checked.diagnostics[0]?.summary, 'Backend configuration changed');
+  const fast = await resolveBackendConfig({ cwd: d, env: {}, checkChanged: false });
+  assert.deepEqual(fast.diagnostics, []);
+  assert.equal(fast.settings.bucket, 'tfstate-bucket');
+  assert.ok(!fast.files.includes(join(d, 'main.tf')));
+});
