@@ -2,7 +2,7 @@
  * Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject, DeleteObjects,
  * object tagging and ACLs.
  */
-import { copyFile } from 'node:fs/promises';
+import { copyFile, open } from 'node:fs/promises';
 import type { BucketState, VersionRecord } from './disk-store.ts';
 import { newId } from './disk-store.ts';
 import {
@@ -132,6 +132,17 @@ const RESPONSE_OVERRIDES: Record<string, string> = {
 
 /** GetObject and HeadObject. */
 export async function getObject(ctx: StoreContext, r: S3Request, head: boolean): Promise<S3Response> {
+  // A concurrent overwrite may unlink the blob between lookup and open: look up again then.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await getObjectOnce(ctx, r, head);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function getObjectOnce(ctx: StoreContext, r: S3Request, head: boolean): Promise<S3Response> {
   const b = needBucket(ctx, r);
   const key = needKey(r);
   const v = findVersion(b, key, r.query.get('versionId'));
@@ -182,18 +193,14 @@ export async function getObject(ctx: StoreContext, r: S3Request, head: boolean):
       { 'content-range': `bytes */${v.size}` },
     );
   }
-  const file = ctx.disk.blobPath(v.blob ?? '');
+  const fh = head || v.size === 0 ? undefined : await open(ctx.disk.blobPath(v.blob ?? ''), 'r');
   if (range) {
     headers['content-range'] = `bytes ${range.start}-${range.end}/${v.size}`;
     headers['content-length'] = String(range.end - range.start + 1);
-    return { status: 206, headers, body: head ? undefined : { file, start: range.start, end: range.end } };
+    return { status: 206, headers, body: fh ? { fh, start: range.start, end: range.end } : undefined };
   }
   headers['content-length'] = String(v.size);
-  return {
-    status: 200,
-    headers,
-    body: head || v.size === 0 ? undefined : { file, start: 0, end: v.size - 1 },
-  };
+  return { status: 200, headers, body: fh ? { fh, start: 0, end: v.size - 1 } : undefined };
 }
 
 /** Deletes one key (or one version) under the key lock; shared by DeleteObject and DeleteObjects. */
@@ -406,7 +413,6 @@ export async function copyObject(ctx: StoreContext, r: S3Request): Promise<S3Res
   const tmp = ctx.disk.tempPath();
   try {
     await copyFile(ctx.disk.blobPath(src.version.blob ?? ''), tmp);
-    const { open } = await import('node:fs/promises');
     const fh = await open(tmp, 'r+');
     await fh.sync();
     await fh.close();

@@ -285,9 +285,9 @@ export async function startS3Store(opts: S3StoreOptions): Promise<RunningS3Store
       return;
     }
     await new Promise<void>((resolve) => {
-      const stream = createReadStream(body.file, { start: body.start, end: body.end });
+      const stream = createReadStream('', { fd: body.fh, start: body.start, end: body.end, autoClose: true });
       stream.on('error', (e) => {
-        report('warn', `reading ${body.file} failed: ${e.message}`);
+        report('warn', `reading an object failed: ${e.message}`);
         res.destroy(e);
         resolve();
       });

@@ -2,6 +2,7 @@
  * Types shared by the store's request handlers: the parsed request, the response, and the store context.
  */
 import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { DiskStore, BucketState } from './disk-store.ts';
 import type { KeyMutex } from './key-mutex.ts';
@@ -22,8 +23,11 @@ export interface S3Request {
   header(name: string): string | undefined;
 }
 
-/** A response body: text, bytes, or a byte range of a file. */
-export type S3Body = string | Buffer | { file: string; start: number; end: number } | undefined;
+/**
+ * A response body: text, bytes, or a byte range of an already opened file (opened by the handler, so
+ * a concurrent overwrite that unlinks the blob cannot break a read that has been answered).
+ */
+export type S3Body = string | Buffer | { fh: FileHandle; start: number; end: number } | undefined;
 
 /** A handler's result. */
 export interface S3Response {

@@ -26,6 +26,20 @@ describe('store: racing conditional writes', () => {
   });
   after(() => t.close());
 
+  test('reads racing overwrites always return one whole version, never an error', async () => {
+    const bodies = Array.from({ length: 8 }, (_, i) => String(i).repeat(200_000 + i));
+    await t.s3.send(new PutObjectCommand({ Bucket: 'race', Key: 'hot', Body: bodies[0] }));
+    const writes = bodies.map((b) =>
+      t.s3.send(new PutObjectCommand({ Bucket: 'race', Key: 'hot', Body: b })),
+    );
+    const reads = Array.from({ length: 24 }, async () => {
+      const r = await t.s3.send(new GetObjectCommand({ Bucket: 'race', Key: 'hot' }));
+      return r.Body!.transformToString();
+    });
+    await Promise.all(writes);
+    for (const got of await Promise.all(reads)) assert.ok(bodies.includes(got), 'a whole written body');
+  });
+
   for (const bucket of ['race', 'race-versioned']) {
     test(`${WRITERS} concurrent If-None-Match: * puts on one key → exactly one winner, ${ROUNDS} rounds (${bucket})`, async () => {
       const winnersPerRound: number[] = [];
