@@ -9,10 +9,11 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynalite } from '../harness/dynalite.ts';
 import { motoAvailable, startMoto } from '../harness/moto.ts';
 import { S3RVER_CREDENTIALS, startS3rver } from '../harness/s3rver.ts';
+import { RGW_CREDENTIALS, rgwAvailable, startRgw } from '../harness/rgw.ts';
 import type { BackendSettings } from '../../src/backend/backend-settings.ts';
 
 /** Which real servers a suite runs against. */
-export type TargetKind = 'store+dynalite' | 'moto' | 's3rver+dynalite';
+export type TargetKind = 'store+dynalite' | 'moto' | 's3rver+dynalite' | 'rgw+dynalite';
 
 /** A running target. */
 export interface CoreEnv {
@@ -36,6 +37,7 @@ const storeHarness = path.resolve(import.meta.dirname, '../harness/store.ts');
 /** Why a target is unavailable, or undefined when it can run. */
 export function targetUnavailable(kind: TargetKind): string | undefined {
   if (kind === 'moto' && !motoAvailable()) return 'moto_server not found';
+  if (kind === 'rgw+dynalite' && !rgwAvailable()) return 'Ceph RGW (radosgw) not installed';
   if (kind === 'store+dynalite' && !existsSync(storeHarness))
     return 'test/harness/store.ts (project store) not found';
   return undefined;
@@ -107,7 +109,16 @@ export async function startCoreEnv(kind: TargetKind): Promise<CoreEnv> {
   let ddbEndpoint: string;
   const closers: (() => Promise<void>)[] = [];
   let s3Credentials = credentials;
-  if (kind === 's3rver+dynalite') {
+  if (kind === 'rgw+dynalite') {
+    const rgw = await startRgw();
+    if (!rgw) throw new Error('Ceph RGW (radosgw) not installed');
+    closers.push(() => rgw.close());
+    const dyn = await startDynalite();
+    closers.push(() => dyn.close());
+    s3Endpoint = rgw.endpoint;
+    ddbEndpoint = dyn.endpoint;
+    s3Credentials = { ...RGW_CREDENTIALS };
+  } else if (kind === 's3rver+dynalite') {
     const srv = await startS3rver();
     closers.push(() => srv.close());
     const dyn = await startDynalite();

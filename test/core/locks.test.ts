@@ -22,7 +22,7 @@ function lockSettings(kind: Kind, table: string): Partial<BackendSettings> {
   };
 }
 
-for (const target of [...TARGETS, 's3rver+dynalite'] as const) {
+for (const target of [...TARGETS, 's3rver+dynalite', 'rgw+dynalite'] as const) {
   describe(`lock contract on ${target}`, { skip: skipReason(target) }, () => {
     let env: CoreEnv;
     // s3rver ignores If-None-Match: tests that need the lock file to exclude are declared, not passed.

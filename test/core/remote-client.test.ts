@@ -28,7 +28,7 @@ const stubState = (serial: number, extra = ''): Buffer =>
     ) + '\n',
   );
 
-for (const kind of [...TARGETS, 's3rver+dynalite'] as const) {
+for (const kind of [...TARGETS, 's3rver+dynalite', 'rgw+dynalite'] as const) {
   describe(`RemoteClient contract on ${kind}`, { skip: skipReason(kind) }, () => {
     let env: CoreEnv;
     before(async () => {
