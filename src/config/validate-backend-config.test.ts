@@ -881,3 +881,16 @@ test('Configure-time checks (region list, SSE-C key) run only when PrepareConfig
     );
   }
 });
+
+test('TestBackendConfig_EC2MetadataEndpoint: invalid AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE (both peers)', () => {
+  for (const flavor of ['opentofu', 'terraform'] as const) {
+    assert.deepEqual(
+      strip(validateBackendConfig(BASE, { AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'x' }, flavor)),
+      [E('unknown EC2 IMDS endpoint mode, must be either IPv6 or IPv4', '')],
+    );
+    assert.deepEqual(
+      validateBackendConfig(BASE, { AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'IPv6' }, flavor),
+      [],
+    );
+  }
+});

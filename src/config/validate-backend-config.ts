@@ -294,6 +294,15 @@ function validateSseKeys(values: Values, env: Env): Diagnostic[] {
   return [];
 }
 
+/** aws-sdk-go-base's check of `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` when the attribute is unset (both peers). */
+function validateImdsModeEnv(values: Values, env: Env): Diagnostic[] {
+  const mode = env.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE;
+  if (isSet(values, 'ec2_metadata_service_endpoint_mode') || mode === undefined || mode === '') return [];
+  return mode === 'IPv4' || mode === 'IPv6'
+    ? []
+    : [err('unknown EC2 IMDS endpoint mode, must be either IPv6 or IPv4', '')];
+}
+
 function validateRegion(values: Values, env: Env, flavor: Flavor): Diagnostic[] {
   const region = str(values, 'region');
   if (region === undefined || region === '') {
@@ -422,6 +431,7 @@ function validateOpenTofu(values: Values, env: Env): Diagnostic[] {
   if (d.some((x) => x.severity === 'error')) return d;
   d.push(...region.filter((x) => x.summary !== 'Missing region value'));
   d.push(...validateSseKeys(values, env));
+  d.push(...validateImdsModeEnv(values, env));
   return d;
 }
 
@@ -593,6 +603,7 @@ function validateTerraform(values: Values, env: Env): Diagnostic[] {
   if (d.some((x) => x.severity === 'error')) return d;
   d.push(...region.filter((x) => x.summary !== 'Missing region value'));
   d.push(...validateSseKeys(values, env));
+  d.push(...validateImdsModeEnv(values, env));
   return d;
 }
 

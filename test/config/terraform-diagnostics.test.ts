@@ -27,7 +27,7 @@ const BASE = [
 ];
 const ROLE = 'role_arn="arn:aws:iam::123456789012:role/x"';
 
-const cases: { name: string; args: string[] }[] = [
+const cases: { name: string; args: string[]; env?: Record<string, string> }[] = [
   {
     name: 'required, prefix, conflicts and deprecations',
     args: [
@@ -83,6 +83,11 @@ const cases: { name: string; args: string[] }[] = [
     args: [...BASE, 'sse_customer_key=====CT70aTYB2JGff7AjQtwbiLkwH4npICay1PWtmdka'],
   },
   { name: 'assume_role: empty role_arn', args: [...BASE, 'assume_role={role_arn="  "}'] },
+  {
+    name: 'invalid AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE',
+    args: BASE,
+    env: { AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'x' },
+  },
   { name: 'web identity without token', args: [...BASE, `assume_role_with_web_identity={${ROLE}}`] },
   { name: 'assume_role without role_arn', args: [...BASE, 'assume_role={external_id="ab"}'] },
   {
@@ -113,7 +118,12 @@ describe(
           {
             cwd,
             home: tmp.path,
-            env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_EC2_METADATA_DISABLED: 'true' },
+            env: {
+              AWS_ACCESS_KEY_ID: 'x',
+              AWS_SECRET_ACCESS_KEY: 'y',
+              AWS_EC2_METADATA_DISABLED: 'true',
+              ...c.env,
+            },
           },
         );
         const expected: Texts = [];
@@ -130,7 +140,7 @@ describe(
         );
         let got: Texts = [];
         try {
-          await resolveBackendConfig({ cwd, env: {}, flavor: 'terraform', backendConfig: c.args });
+          await resolveBackendConfig({ cwd, env: c.env ?? {}, flavor: 'terraform', backendConfig: c.args });
           assert.fail('s3state accepted the case');
         } catch (e) {
           assert.ok(isS3StateError(e, 'CONFIG'), String(e));
