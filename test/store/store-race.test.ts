@@ -28,7 +28,7 @@ describe('store: racing conditional writes', () => {
 
   test('reads racing overwrites always return one whole version, never an error', async () => {
     const bodies = Array.from({ length: 8 }, (_, i) => String(i).repeat(200_000 + i));
-    await t.s3.send(new PutObjectCommand({ Bucket: 'race', Key: 'hot', Body: bodies[0] }));
+    await t.s3.send(new PutObjectCommand({ Bucket: 'race', Key: 'hot', Body: bodies[0]! }));
     const writes = bodies.map((b) =>
       t.s3.send(new PutObjectCommand({ Bucket: 'race', Key: 'hot', Body: b })),
     );
