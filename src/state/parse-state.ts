@@ -1,6 +1,7 @@
 import { StateError } from '../errors.ts';
 import type { S3StateErrorOptions } from '../errors.ts';
 import { formatKey } from './addresses.ts';
+import { upgradeLegacyState } from './upgrade-legacy-state.ts';
 import { JsonSyntaxError, parseJson } from './parse-json.ts';
 import { rawGet } from './raw-json.ts';
 import type { RawJson, RawObject } from './raw-json.ts';
@@ -172,18 +173,14 @@ export function parseAnyState(bytes: Uint8Array | string): StateFile | LegacySta
 }
 
 /**
- * Parses a version 4 state exactly (big serials as `bigint`, raw attribute JSON with key order and
- * number text kept). Legacy v1–v3 input is rejected with a `StateError` that says so; use
- * {@link parseAnyState} to read those. Errors as in {@link parseAnyState}.
+ * Parses a state into the v4 model exactly (big serials as `bigint`, raw attribute JSON with key
+ * order and number text kept). Legacy v2/v3 states (Terraform ≤ 0.11) are upgraded as Terraform
+ * upgrades them (see `upgradeLegacyState`); use {@link parseAnyState} to keep a legacy document as
+ * it is. Errors as in {@link parseAnyState}; v1 states throw `State format upgrade failed`.
  */
 export function parseState(bytes: Uint8Array | string): StateFile {
   const s = parseAnyState(bytes);
-  if (s.version !== 4) {
-    throw new StateError('Legacy state format', {
-      detail: `The state file uses format version ${s.version} (Terraform 0.11 or earlier). Only version 4 states can be used; run a Terraform 0.12+ command against it once to upgrade it.`,
-    });
-  }
-  return s;
+  return s.version === 4 ? s : upgradeLegacyState(s);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -134,11 +134,22 @@ describe('corpus', () => {
       assert.notEqual(s.version, 4, f);
       if (s.version === 4) continue;
       assert.equal(writeLegacyState(s), read(f).toString('utf8'), f);
-      assert.throws(
-        () => parseState(read(f)),
-        (e) => isS3StateError(e, 'STATE') && e.message === 'Legacy state format',
-      );
     }
+  });
+
+  test('v3 states are upgraded by parseState (same addresses as the v4 upgrade fixture); v1 is refused', () => {
+    const upgraded = parseState(read('testdata-tf-roundtrip-v3-grabbag.in.tfstate'));
+    const fixture = parseState(read('testdata-tf-roundtrip-v3-grabbag.out.tfstate'));
+    assert.deepEqual(listAddresses(upgraded), listAddresses(fixture));
+    assert.deepEqual([...upgraded.outputs.keys()], [...fixture.outputs.keys()]);
+    assert.equal(goMarshal(upgraded.outputs.get('results')?.type ?? { kind: 'null' }), '["map","string"]');
+    for (const f of legacy.filter((x) => rows.get(x)?.fmt === '3')) {
+      assert.ok(parseState(read(f)).resources.length > 0, f);
+    }
+    assert.throws(
+      () => parseState(read('testdata-tf-roundtrip-v1-simple.in.tfstate')),
+      (e) => isS3StateError(e, 'STATE') && e.message === 'State format upgrade failed',
+    );
   });
 
   const backendFiles = files.filter((f) => f.includes('backendcfg'));

@@ -4,11 +4,12 @@
 // from a Go map and so varies between runs), and must print the same lines.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runTerraform, terraformPath } from '../harness/terraform.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { isS3StateError } from '../../src/errors.ts';
+import { listAddresses } from '../../src/state/addresses.ts';
 import { goQuote } from '../../src/state/go-json.ts';
 import { parseState } from '../../src/state/parse-state.ts';
 import type { StateFile } from '../../src/state/state-file.ts';
@@ -121,6 +122,40 @@ describe('state rm / state mv against terraform', { skip }, () => {
           isS3StateError(e, 'STATE') &&
           t.out.includes(`Error: ${e.message}`) &&
           t.out.replace(/\s+/g, ' ').includes((e.detail ?? '').replace(/\s+/g, ' ')),
+      );
+    });
+  }
+});
+
+describe('legacy v3 upgrade against terraform', { skip }, () => {
+  let dir: { path: string; cleanup: () => Promise<void> };
+  before(async () => {
+    dir = await tempDir();
+  });
+  after(async () => {
+    await dir.cleanup();
+  });
+  const v3 = readdirSync(corpus).filter((f) => /^v3-|^testdata-tf-roundtrip-v3-grabbag\.in/.test(f));
+  for (const f of v3) {
+    test(`${f}: upgraded like terraform 1.x writes it (after state rm of its first instance)`, async () => {
+      const file = path.join(dir.path, f);
+      writeFileSync(file, readFileSync(path.join(corpus, f)));
+      const ours = parseState(readFileSync(file));
+      const first = listAddresses(ours)[0] ?? '';
+      const r = await runTerraform(['state', 'rm', '-no-color', `-state=${file}`, first], {
+        cwd: dir.path,
+        home: dir.path,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const tfText = readFileSync(file, 'utf8');
+      const after = removeAddresses(ours, [first]).state;
+      const tfVersion = parseState(tfText).terraformVersion;
+      assert.equal(
+        writeState(
+          { ...after, terraformVersion: tfVersion, serial: BigInt(after.serial) + 1n },
+          { flavor: 'terraform' },
+        ),
+        tfText,
       );
     });
   }
