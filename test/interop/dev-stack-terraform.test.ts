@@ -261,4 +261,33 @@ describe('terraform against the dev stack', { skip: tf ? false : 'terraform not 
       });
     });
   }
+
+  test('after a dev stack restart on the same folder and ports, terraform sees its state: plan shows no changes', async () => {
+    const s3Port = Number(new URL(stack.s3Endpoint).port);
+    const dynamodbPort = Number(new URL(stack.dynamodbEndpoint).port);
+    s3.destroy();
+    db.destroy();
+    await stack.close();
+    stack = await startDevStack({ dir: join(tmp.path, '.s3state'), s3Port, dynamodbPort });
+    for (const { slug } of KINDS) {
+      const plan = await runTerraform(
+        [
+          'plan',
+          '-detailed-exitcode',
+          '-input=false',
+          '-no-color',
+          // the last apply ran with the gate set; the same value means nothing to change
+          `-var=gate=${join(tmp.path, `${slug}-gate`)}`,
+        ],
+        {
+          cwd: join(tmp.path, slug),
+          home: join(tmp.path, `${slug}-home`),
+          env: { ...stack.env, AWS_EC2_METADATA_DISABLED: 'true' },
+        },
+      );
+      // -detailed-exitcode: 0 = no changes, 2 = changes present, 1 = error.
+      assert.equal(plan.code, 0, `plan for ${slug} after restart:\n${plan.stderr}\n${plan.stdout}`);
+      assert.match(plan.stdout, /No changes\./);
+    }
+  });
 });
