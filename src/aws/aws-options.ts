@@ -24,6 +24,13 @@ export interface AwsOptions {
   httpProxy?: string | undefined;
   httpsProxy?: string | undefined;
   noProxy?: string | undefined;
+  /**
+   * How `http_proxy` applies to HTTPS (aws-sdk-go-base's proxy modes): `separate` (OpenTofu) uses it
+   * for `http://` only; `legacy` (Terraform) also uses it for `https://` when neither `https_proxy`
+   * nor `HTTPS_PROXY` is set, with a "Missing HTTPS Proxy" warning.
+   * @default "separate"
+   */
+  httpProxyMode?: 'separate' | 'legacy' | undefined;
   skipCredentialsValidation: boolean;
   skipRegionValidation: boolean;
   /** true = IMDS disabled. */

@@ -82,7 +82,12 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
   const http = (): HttpSettings => {
     if (httpSettings) return httpSettings;
     const proxy = resolveProxyConfig(
-      { httpProxy: opts.httpProxy, httpsProxy: opts.httpsProxy, noProxy: opts.noProxy },
+      {
+        httpProxy: opts.httpProxy,
+        httpsProxy: opts.httpsProxy,
+        noProxy: opts.noProxy,
+        mode: opts.httpProxyMode,
+      },
       env,
     );
     const caPath = opts.customCaBundle ?? (env['AWS_CA_BUNDLE'] || undefined);
@@ -99,7 +104,12 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
       }
     }
     httpSettings = { proxy, ca, insecure: opts.insecure };
-    if (proxy.httpsProxy === undefined && proxy.httpProxy !== undefined) {
+    if (proxy.httpProxyUsedForHttps && proxy.httpProxy) {
+      reporter?.({
+        kind: 'warning',
+        message: `Missing HTTPS Proxy: http_proxy (${redactUrl(proxy.httpProxy.href)}) is also used for HTTPS requests because neither https_proxy nor HTTPS_PROXY is set. Set https_proxy (or an empty https_proxy for no HTTPS proxy).`,
+      });
+    } else if (proxy.httpsProxy === undefined && proxy.httpProxy !== undefined) {
       reporter?.({
         kind: 'warning',
         message: `http_proxy (${redactUrl(proxy.httpProxy.href)}) is used for http:// endpoints only; set https_proxy for HTTPS requests.`,

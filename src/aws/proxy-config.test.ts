@@ -96,6 +96,36 @@ describe('resolveProxyConfig + proxyForUrl (separate mode, config beats env)', (
       proxy: 'http://p.example:3128/',
     },
   ];
+  cases.push(
+    {
+      name: 'legacy mode: http_proxy also carries https when no HTTPS proxy is set',
+      config: { httpProxy: 'http://p.example:3128', mode: 'legacy' },
+      env: {},
+      url: 'https://s3.amazonaws.com/',
+      proxy: 'http://p.example:3128/',
+    },
+    {
+      name: 'legacy mode: HTTPS_PROXY still wins for https',
+      config: { httpProxy: 'http://p.example:3128', mode: 'legacy' },
+      env: { HTTPS_PROXY: 'http://env.example:1' },
+      url: 'https://s3.amazonaws.com/',
+      proxy: 'http://env.example:1/',
+    },
+    {
+      name: 'legacy mode: an empty https_proxy means no HTTPS proxy',
+      config: { httpProxy: 'http://p.example:3128', httpsProxy: '', mode: 'legacy' },
+      env: {},
+      url: 'https://s3.amazonaws.com/',
+      proxy: undefined,
+    },
+    {
+      name: 'legacy mode: HTTP_PROXY from the environment is not used for https',
+      config: { mode: 'legacy' },
+      env: { HTTP_PROXY: 'http://env.example:1' },
+      url: 'https://s3.amazonaws.com/',
+      proxy: undefined,
+    },
+  );
   for (const c of cases) {
     test(c.name, () => {
       const got = proxyForUrl(new URL(c.url), resolveProxyConfig(c.config, c.env));

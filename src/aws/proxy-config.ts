@@ -5,6 +5,8 @@ import { S3StateError } from '../errors.ts';
  * Proxy settings after resolution. `undefined` means "no proxy" for that scheme.
  */
 export interface ProxyConfig {
+  /** Legacy mode only: `http_proxy` is also carrying HTTPS requests because no HTTPS proxy is set. */
+  httpProxyUsedForHttps?: boolean | undefined;
   /** Proxy for `http://` requests. */
   httpProxy?: URL | undefined;
   /** Proxy for `https://` requests. */
@@ -18,6 +20,8 @@ export interface ProxyInputs {
   httpProxy?: string | undefined;
   httpsProxy?: string | undefined;
   noProxy?: string | undefined;
+  /** @default "separate" */
+  mode?: 'separate' | 'legacy' | undefined;
 }
 
 function firstEnv(env: Record<string, string | undefined>, names: string[]): string | undefined {
@@ -46,8 +50,10 @@ export function redactUrl(raw: string): string {
 }
 
 /**
- * Resolves the proxy configuration with OpenTofu's "separate" mode (aws-sdk-go-base
- * `HTTPProxyModeSeparate`): `http_proxy` applies to `http://` requests only, `https_proxy` to `https://` only.
+ * Resolves the proxy configuration. In OpenTofu's "separate" mode (aws-sdk-go-base
+ * `HTTPProxyModeSeparate`, the default) `http_proxy` applies to `http://` requests only and `https_proxy`
+ * to `https://` only. In Terraform's "legacy" mode a configured `http_proxy` also carries `https://`
+ * requests when neither `https_proxy` nor `HTTPS_PROXY`/`https_proxy` is set.
  *
  * Precedence per setting:
  * 1. the backend attribute, when set (an empty string means "no proxy" and beats the environment);
@@ -58,16 +64,21 @@ export function resolveProxyConfig(
   env: Record<string, string | undefined>,
 ): ProxyConfig {
   const http = inputs.httpProxy ?? firstEnv(env, ['HTTP_PROXY', 'http_proxy']);
-  const https = inputs.httpsProxy ?? firstEnv(env, ['HTTPS_PROXY', 'https_proxy']);
+  let https = inputs.httpsProxy ?? firstEnv(env, ['HTTPS_PROXY', 'https_proxy']);
+  let httpsFrom = inputs.httpsProxy !== undefined ? 'https_proxy' : 'HTTPS_PROXY';
   const noProxy = inputs.noProxy ?? firstEnv(env, ['NO_PROXY', 'no_proxy']) ?? '';
+  const legacyFallback = inputs.mode === 'legacy' && https === undefined && !!inputs.httpProxy;
+  if (legacyFallback) {
+    https = inputs.httpProxy;
+    httpsFrom = 'http_proxy';
+  }
   return {
     httpProxy: http
       ? parseProxyUrl(http, inputs.httpProxy !== undefined ? 'http_proxy' : 'HTTP_PROXY')
       : undefined,
-    httpsProxy: https
-      ? parseProxyUrl(https, inputs.httpsProxy !== undefined ? 'https_proxy' : 'HTTPS_PROXY')
-      : undefined,
+    httpsProxy: https ? parseProxyUrl(https, httpsFrom) : undefined,
     noProxy,
+    ...(legacyFallback ? { httpProxyUsedForHttps: true } : {}),
   };
 }
 

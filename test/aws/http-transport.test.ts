@@ -376,6 +376,32 @@ describe('proxies (OpenTofu "separate" mode)', () => {
       );
     });
 
+    test('legacy mode (Terraform): http_proxy alone also tunnels https://, with a Missing HTTPS Proxy warning', async () => {
+      reset();
+      const events: string[] = [];
+      const c = createAwsClients(
+        keys({
+          endpoints: { s3: tlsEndpoint },
+          httpProxy: proxyA.url,
+          httpProxyMode: 'legacy',
+          customCaBundle: caPath,
+        }),
+        { env: {}, reporter: (e) => events.push(`${e.kind}: ${e.message}`) },
+      );
+      try {
+        await c.s3().send(new PutObjectCommand({ Bucket: 'bkt', Key: 'state', Body: '{}' }));
+      } finally {
+        c.destroy();
+      }
+      assert.deepEqual(proxyA.seen, [
+        { method: 'CONNECT', target: `${FAKE_HOST}:${new URL(tlsEndpoint).port}` },
+      ]);
+      assert.ok(
+        events.some((e) => e.startsWith('warning: Missing HTTPS Proxy')),
+        events.join('\n'),
+      );
+    });
+
     test('proxy credentials never appear in the warning', async () => {
       const events: string[] = [];
       const c = createAwsClients(keys({ httpProxy: 'http://user:hunter2@127.0.0.1:9' }), {
