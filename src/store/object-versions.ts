@@ -3,7 +3,7 @@
  * body to a blob, committing a version under the per-key lock with conditional-write checks, and
  * rendering an object's response headers.
  */
-import { open } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import type { BucketState, SseCInfo, SseInfo, VersionRecord } from './disk-store.ts';
 import { newId } from './disk-store.ts';
 import { checksumHeader, type ChecksumAlgorithm } from './checksums.ts';
@@ -214,7 +214,6 @@ export async function stageBody(
 
 /** Removes a file, ignoring a missing one. */
 export async function removeFile(path: string): Promise<void> {
-  const { unlink } = await import('node:fs/promises');
   await unlink(path).catch(() => undefined);
 }
 

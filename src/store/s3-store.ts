@@ -303,7 +303,9 @@ export async function startS3Store(opts: S3StoreOptions): Promise<RunningS3Store
     if (!socket.writable) return;
     const status =
       err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\nx-amz-request-id: ${newRequestId()}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+    );
   });
 
   const host = opts.host ?? '127.0.0.1';

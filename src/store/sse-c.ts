@@ -13,8 +13,9 @@ export interface CustomerKey {
   keyMd5: string;
 }
 
-/** Header prefix for the object's own key, and for a copy source's key. */
+/** Header prefix of the object's own SSE-C key. */
 export const SSEC_PREFIX = 'x-amz-server-side-encryption-customer-';
+/** Header prefix of a copy source's SSE-C key. */
 export const COPY_SOURCE_SSEC_PREFIX = 'x-amz-copy-source-server-side-encryption-customer-';
 
 /** Reads and validates SSE-C headers; undefined when none are present. Throws 400 `InvalidArgument`. */
