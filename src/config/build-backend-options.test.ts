@@ -371,6 +371,23 @@ test('TestBackendConfig_proxy: config wins over env, env fills the rest', () => 
   assert.equal(a.noProxy, 'internal');
 });
 
+test('proxy mode follows the flavor: Terraform legacy (configured http_proxy only), OpenTofu separate', () => {
+  const env = { HTTP_PROXY: 'http://env-http' };
+  const tofu = toAwsOptions(applyEnvAndDefaults({}, env, 'opentofu'), {}, env, 'opentofu');
+  assert.equal(tofu.httpProxyMode, 'separate');
+  assert.equal(tofu.httpProxy, 'http://env-http');
+  const tf = toAwsOptions(applyEnvAndDefaults({}, env, 'terraform'), {}, env, 'terraform');
+  assert.equal(tf.httpProxyMode, 'legacy');
+  assert.equal(tf.httpProxy, undefined, 'an env HTTP_PROXY must not become a legacy-mode proxy for HTTPS');
+  const tfCfg = toAwsOptions(
+    applyEnvAndDefaults(cfg({ http_proxy: 'http://cfg' }), env, 'terraform'),
+    {},
+    env,
+    'terraform',
+  );
+  assert.equal(tfCfg.httpProxy, 'http://cfg');
+});
+
 test('TF_APPEND_USER_AGENT and shared_credentials_file map through', () => {
   const a = toAwsOptions(cfg({ shared_credentials_file: '/creds' }), {}, { TF_APPEND_USER_AGENT: 'ci/1' });
   assert.deepEqual(a.sharedCredentialsFiles, ['/creds']);

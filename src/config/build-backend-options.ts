@@ -247,6 +247,7 @@ export function toAwsOptions(
   values: Record<string, ResolvedValue>,
   endpoints: Partial<Record<EndpointService, ResolvedValue>>,
   env: Env,
+  flavor: Flavor = 'opentofu',
 ): AwsOptions {
   const eps: AwsOptions['endpoints'] = {};
   for (const [svc, rv] of Object.entries(endpoints)) {
@@ -273,7 +274,14 @@ export function toAwsOptions(
     retryMode: retry === 'standard' || retry === 'adaptive' ? retry : undefined,
     customCaBundle: s(values, 'custom_ca_bundle'),
     insecure: b(values, 'insecure') ?? false,
-    httpProxy: s(values, 'http_proxy'),
+    // Terraform hands proxies to aws-sdk-go-base in "legacy" mode (an http_proxy also carries HTTPS,
+    // with a warning); OpenTofu uses "separate" mode. In legacy mode only a configured http_proxy is
+    // passed on: an HTTP_PROXY from the environment never carries HTTPS in Go.
+    httpProxyMode: flavor === 'terraform' ? 'legacy' : 'separate',
+    httpProxy:
+      flavor === 'terraform' && values.http_proxy?.source.kind === 'env'
+        ? undefined
+        : s(values, 'http_proxy'),
     httpsProxy: s(values, 'https_proxy'),
     noProxy: s(values, 'no_proxy'),
     skipCredentialsValidation: b(values, 'skip_credentials_validation') ?? false,

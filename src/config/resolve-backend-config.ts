@@ -263,7 +263,7 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
   return {
     values,
     settings: toBackendSettings(values),
-    aws: toAwsOptions(values, endpoints, env),
+    aws: toAwsOptions(values, endpoints, env, flavor),
     endpoints,
     workspace,
     diagnostics,
