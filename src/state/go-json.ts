@@ -1,5 +1,8 @@
 import type { RawArray, RawJson, RawObject } from './raw-json.ts';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+
 /**
  * Go `encoding/json` string quoting (HTML escaping on, as `json.Marshal` does):
  * `<`, `>`, `&` → `\u003c` `\u003e` `\u0026`; U+2028/U+2029 escaped; control characters as
@@ -7,6 +10,7 @@ import type { RawArray, RawJson, RawObject } from './raw-json.ts';
  * See the spec's Appendix A.
  */
 export function goQuote(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
@@ -58,6 +62,7 @@ export function goQuote(s: string): string {
 }
 
 const HTML_OR_LINESEP = /[<>&\u2028\u2029]/g;
+const HTML_OR_LINESEP_TEST = /[<>&\u2028\u2029]/;
 const HTML_REPLACEMENTS: Record<string, string> = {
   '<': '\\u003c',
   '>': '\\u003e',
@@ -71,6 +76,7 @@ const HTML_REPLACEMENTS: Record<string, string> = {
  * raw JSON: bytes are copied verbatim except `<`, `>`, `&`, U+2028 and U+2029, which are escaped.
  */
 export function goCompactStringToken(rawToken: string): string {
+  if (!HTML_OR_LINESEP_TEST.test(rawToken)) return rawToken;
   return rawToken.replace(HTML_OR_LINESEP, (c) => HTML_REPLACEMENTS[c] ?? c);
 }
 

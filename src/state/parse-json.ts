@@ -47,6 +47,9 @@ function quoteChar(byte: number): string {
   return `'${String.fromCharCode(byte)}'`;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const NEEDS_SLOW_PATH = /[\\\u0000-\u001f]/;
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function wellFormed(s: string): string {
@@ -230,6 +233,15 @@ class Parser {
   private string(): RawJson {
     const s = this.s;
     const start = this.i;
+    // Fast path: no escapes and no control characters before the closing quote.
+    const close = s.indexOf('"', start + 1);
+    if (close > 0) {
+      const body = s.slice(start + 1, close);
+      if (!NEEDS_SLOW_PATH.test(body)) {
+        this.i = close + 1;
+        return { kind: 'string', value: body, raw: s.slice(start, close + 1) };
+      }
+    }
     let i = this.i + 1;
     let value = '';
     let chunk = i;
