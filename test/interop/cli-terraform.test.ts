@@ -50,6 +50,41 @@ output "db_password" {
 }
 `;
 
+// Values of many shapes (JSON strings, maps, sets, nested objects, heredocs, escapes) for `state show`.
+const SHAPES = `resource "terraform_data" "json" {
+  input = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "*" }], "a-b" = 1 })
+}
+resource "terraform_data" "mixed" {
+  input = {
+    list    = ["a", "b"]
+    empty   = []
+    emptym  = {}
+    nested  = { x = 1, y = [true, false], z = null }
+    num     = 1.25
+    big     = 12345678901234567890
+    multi   = "line1\\nline2\\n"
+    "weird key" = "v"
+    dollar  = "$\${x} and %%{y}"
+    quote   = "a\\"b\\\\c\\ttab"
+  }
+}
+resource "terraform_data" "maps" {
+  input = tomap({ a = "1", "b c" = "2" })
+}
+resource "terraform_data" "lst" {
+  input = tolist(["x", "y"])
+}
+resource "terraform_data" "sets" {
+  input = toset(["q", "p"])
+}
+resource "terraform_data" "scalar" {
+  input = 42
+}
+resource "terraform_data" "jsonarr" {
+  input = jsonencode([1, 2, { k = "v" }])
+}
+`;
+
 describe('s3state CLI with a real terraform', { skip: tf ? false : 'terraform not found' }, () => {
   let f: BackendFixture;
   before(async () => {
@@ -166,6 +201,26 @@ describe('s3state CLI with a real terraform', { skip: tf ? false : 'terraform no
         await exited;
       }
     });
+  });
+
+  test('state show prints what terraform state show prints, for values of many shapes', async () => {
+    const dir = await f.makeDir({ key: 'shapes/terraform.tfstate', lock: 'lockfile' });
+    await writeFile(path.join(dir, 'shapes.tf'), SHAPES);
+    for (const args of [
+      ['init', '-input=false', '-no-color'],
+      ['apply', '-auto-approve', '-input=false', '-no-color'],
+    ]) {
+      const r = await terraform(args, dir);
+      assert.equal(r.code, 0, `terraform ${args.join(' ')}: ${r.stderr}`);
+    }
+    const addrs = (await f.run(['state', 'list'], dir)).stdout.trim().split('\n');
+    assert.equal(addrs.length, 7);
+    for (const a of addrs) {
+      const t = await terraform(['state', 'show', '-no-color', a], dir);
+      const s = await f.run(['state', 'show', a], dir);
+      assert.equal(s.code, 0, s.stderr);
+      assert.equal(s.stdout, t.stdout, a);
+    }
   });
 
   test('a local-backend directory with two workspaces, migrated by s3state init -migrate-state, is read by terraform', async () => {

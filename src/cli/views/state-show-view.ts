@@ -1,6 +1,7 @@
 import { decimalText, goCompare, parseCtyType, type CtyType } from './cty-type.ts';
 import { strconvQuote } from './go-quote.ts';
 import { getKey, type JsonNode } from './json-tree.ts';
+import { parseJson } from '../../state/parse-json.ts';
 
 /** One resource instance object as `state show` needs it. */
 export interface ShowInstance {
@@ -90,8 +91,11 @@ function renderValue(
       return String(v.value);
     case 'number':
       return decimalText(v.text);
-    case 'string':
+    case 'string': {
+      const json = jsonStringValue(v.value);
+      if (json) return renderJsonEncode(json, indent);
       return renderString(v.value, indent);
+    }
     case 'array': {
       if (v.items.length === 0) return '[]';
       let out = '[\n';
@@ -113,7 +117,7 @@ function renderValue(
       const isMap = type?.t === 'map';
       const attrTypes = type?.t === 'object' ? new Map(type.attrs) : undefined;
       const entries = [...v.entries].sort((a, b) => goCompare(a[0], b[0]));
-      const keys = entries.map(([k]) => (isMap ? hclEscape(k) : attrName(k)));
+      const keys = entries.map(([k]) => attrName(k));
       const width = Math.max(...keys.map((k) => k.length));
       let out = '{\n';
       entries.forEach(([k, child], i) => {
@@ -126,6 +130,24 @@ function renderValue(
   }
 }
 
+/** A string holding a JSON object or array (rendered as `jsonencode(…)`), else undefined. */
+function jsonStringValue(s: string): JsonNode | undefined {
+  const t = s.trim();
+  if (!(t.startsWith('{') && t.endsWith('}')) && !(t.startsWith('[') && t.endsWith(']'))) return undefined;
+  try {
+    return parseJson(t);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Terraform's rendering of a JSON string: `jsonencode(` + the value one level deeper + `)`. */
+function renderJsonEncode(json: JsonNode, indent: number): string {
+  const inner = renderValue(json, undefined, indent + 1, [], new Set());
+  if (inner === '{}' || inner === '[]') return `jsonencode(${inner})`;
+  return `jsonencode(\n${pad4(indent + 1)}${inner}\n${pad4(indent)})`;
+}
+
 function renderString(s: string, indent: number): string {
   const lines = s.split('\n');
   if (lines.length < 2) return hclEscape(s);
@@ -134,7 +156,7 @@ function renderString(s: string, indent: number): string {
 }
 
 function hclEscape(s: string): string {
-  return strconvQuote(s.replaceAll('${', '$${').replaceAll('%{', '%%{'));
+  return strconvQuote(s);
 }
 
 function attrName(k: string): string {
