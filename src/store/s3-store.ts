@@ -5,9 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as buckets from './bucket-handlers.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { DiskStore } from './disk-store.ts';
 import { KeyMutex } from './key-mutex.ts';
 import { listObjects, listObjectVersions } from './list-handlers.ts';
@@ -136,7 +138,15 @@ function addressOf(req: IncomingMessage): { bucket?: string; key?: string; rawQu
 
 /** Starts the store; resolves once it is listening. */
 export async function startS3Store(opts: S3StoreOptions): Promise<RunningS3Store> {
-  const disk = await DiskStore.open(opts.dataDir);
+  await mkdir(opts.dataDir, { recursive: true });
+  const unlock = await lockDataDir(opts.dataDir);
+  let disk: DiskStore;
+  try {
+    disk = await DiskStore.open(opts.dataDir);
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
   const report = (level: 'debug' | 'info' | 'warn', message: string): void =>
     opts.reporter?.({ level, message });
   const ctx: StoreContext = { disk, mutex: new KeyMutex(), region: opts.region ?? 'us-east-1', report };
@@ -310,9 +320,11 @@ export async function startS3Store(opts: S3StoreOptions): Promise<RunningS3Store
 
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => {
+      void unlock().then(() => reject(e));
+    });
     server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
@@ -322,10 +334,12 @@ export async function startS3Store(opts: S3StoreOptions): Promise<RunningS3Store
   return {
     endpoint,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await unlock();
+    },
   };
 }

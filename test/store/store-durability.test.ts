@@ -16,6 +16,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../harness/ports.ts';
+import { isS3StateError } from '../../src/errors.ts';
+import { startS3Store } from '../../src/store/s3-store.ts';
 import { startTestStore } from '../harness/store.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { signHeaders } from './raw-request.ts';
@@ -148,6 +150,22 @@ describe('store durability', () => {
     assert.deepEqual(await readdir(join(dir, 'tmp')), [], 'interrupted writes are cleaned up at start');
     s3b.destroy();
     await proc.kill9();
+  });
+
+  test('a second store on the same data folder is refused while the first runs', async () => {
+    const dir = join(tmp.path, 'locked');
+    proc = await spawnStore(dir);
+    await assert.rejects(startS3Store({ dataDir: dir }), (e: unknown) => {
+      assert.ok(isS3StateError(e, 'STORE'));
+      assert.match(e.message, new RegExp(`in use by process ${proc!.child.pid}`));
+      return true;
+    });
+    await assert.rejects(spawnStore(dir), /in use by process/);
+    await proc.kill9();
+    // The lock of a killed store is stale: a new store takes over.
+    const s = await startS3Store({ dataDir: dir });
+    await assert.rejects(startS3Store({ dataDir: dir }), /in use by another store in this process/);
+    await s.close();
   });
 
   test('data and multipart uploads in progress persist across a clean restart (SIGTERM)', async () => {
