@@ -837,7 +837,8 @@ async function race(c: ContractContext, b: string): Promise<{ winners: number[];
  * A declared intermittent race fault: every round must still have a winner; rounds with several
  * winners are the fault showing (reported, not required, since it depends on timing).
  */
-async function intermittentRace(c: ContractContext, winners: number[]): Promise<void> {
+async function intermittentRace(c: ContractContext, winners: number[], losers: string[]): Promise<void> {
+  for (const l of losers) assert.match(l, RACE_LOSER);
   await c.expect(
     'raceNotAtomic',
     async () => assert.deepEqual(winners, Array(10).fill(1), `winners per round: ${winners.join(',')}`),
@@ -862,7 +863,7 @@ kase(
   async (c) => {
     const b = await c.bucket();
     const { winners, losers } = await race(c, b);
-    if (c.declares('raceNotAtomic')) return intermittentRace(c, winners);
+    if (c.declares('raceNotAtomic')) return intermittentRace(c, winners, losers);
     await c.expect(
       'ifNoneMatchIgnored',
       async () => {
@@ -887,7 +888,7 @@ kase(
   async (c) => {
     const b = await c.bucket({ versioned: true });
     const { winners, losers } = await race(c, b);
-    if (c.declares('raceNotAtomic')) return intermittentRace(c, winners);
+    if (c.declares('raceNotAtomic')) return intermittentRace(c, winners, losers);
     const fault = (['ifNoneMatchIgnored', 'ifNoneMatchIgnoredVersioned'] as const).find((f) => c.declares(f));
     await c.expect(
       fault ?? 'ifNoneMatchIgnoredVersioned',
