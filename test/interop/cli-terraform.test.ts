@@ -85,6 +85,19 @@ resource "terraform_data" "jsonarr" {
 }
 `;
 
+// Outputs of many types (collections, heredocs, escapes, big numbers) for `output`.
+const OUTPUT_SHAPES = `output "l" { value = tolist(["a", "b"]) }
+output "s" { value = toset(["b", "a"]) }
+output "m" { value = tomap({ x = 1, "y z" = 2 }) }
+output "n" { value = null }
+output "ml" { value = "line1\\nline2\\n" }
+output "nested" { value = { inner = tolist([{ a = "x\\ty", b = [] }]), m = tomap({}) , ml = "a\\nEOT\\nb" } }
+output "e" { value = [] }
+output "uni" { value = "é \\u00a0 \${"<"}>&" }
+output "num" { value = 1e20 }
+output "neg" { value = -0.5 }
+`;
+
 describe('s3state CLI with a real terraform', { skip: tf ? false : 'terraform not found' }, () => {
   let f: BackendFixture;
   before(async () => {
@@ -220,6 +233,31 @@ describe('s3state CLI with a real terraform', { skip: tf ? false : 'terraform no
       const s = await f.run(['state', 'show', a], dir);
       assert.equal(s.code, 0, s.stderr);
       assert.equal(s.stdout, t.stdout, a);
+    }
+  });
+
+  test('output (all forms) prints what terraform output prints, for outputs of many types', async () => {
+    const dir = await f.makeDir({ key: 'outshapes/terraform.tfstate', lock: 'none' });
+    await writeFile(path.join(dir, 'outputs.tf'), OUTPUT_SHAPES);
+    for (const args of [
+      ['init', '-input=false', '-no-color'],
+      ['apply', '-auto-approve', '-input=false', '-no-color'],
+    ]) {
+      const r = await terraform(args, dir);
+      assert.equal(r.code, 0, `terraform ${args.join(' ')}: ${r.stderr}`);
+    }
+    const forms = [
+      ['output', '-no-color'],
+      ['output', '-json'],
+    ];
+    for (const n of ['l', 's', 'm', 'ml', 'nested', 'num', 'uni'])
+      forms.push(['output', n], ['output', '-json', n]);
+    forms.push(['output', '-raw', 'num'], ['output', '-raw', 'ml']);
+    for (const args of forms) {
+      const t = await terraform(args, dir);
+      const s = await f.run(args, dir);
+      assert.equal(s.code, 0, s.stderr);
+      assert.equal(s.stdout, t.stdout, args.join(' '));
     }
   });
 
