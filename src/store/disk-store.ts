@@ -57,6 +57,8 @@ export interface VersionRecord {
   storageClass?: string;
   /** Part count when written by multipart upload. */
   parts?: number;
+  /** Size of each part, in order, when written by multipart upload (serves `?partNumber=`). */
+  partSizes?: number[];
 }
 
 /** A bucket's settings. */

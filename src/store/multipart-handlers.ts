@@ -367,6 +367,7 @@ export async function completeMultipartUpload(ctx: StoreContext, r: S3Request): 
         checksums,
         checksumType,
         parts: parts.length,
+        partSizes: parts.map((p) => p.size),
         headers: u.headers,
         meta: u.meta,
         tags: u.tags,

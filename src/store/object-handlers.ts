@@ -167,6 +167,7 @@ async function getObjectOnce(ctx: StoreContext, r: S3Request, head: boolean): Pr
     });
   const partNumber = r.query.get('partNumber');
   let rangeHeader = r.header('range');
+  let partsCount: number | undefined;
   if (partNumber !== null) {
     const n = Number(partNumber);
     if (!Number.isInteger(n) || n < 1 || n > 10000)
@@ -174,13 +175,22 @@ async function getObjectOnce(ctx: StoreContext, r: S3Request, head: boolean): Pr
         ArgumentName: 'partNumber',
         ArgumentValue: partNumber,
       });
+    if (rangeHeader !== undefined) {
+      throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+    }
     if ((v.parts ?? 1) < n)
       throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable');
-    if (v.parts === undefined) rangeHeader = undefined;
+    if (v.partSizes && v.partSizes.length >= n) {
+      // A part of a multipart object is served as the byte range it occupies.
+      const start = v.partSizes.slice(0, n - 1).reduce((a, x) => a + x, 0);
+      rangeHeader = `bytes=${start}-${start + v.partSizes[n - 1]! - 1}`;
+      partsCount = v.partSizes.length;
+    }
   }
   const checksumMode = r.header('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED';
   const range = parseRange(rangeHeader, v.size);
   const headers = objectHeaders(b, v, checksumMode && range === undefined);
+  if (partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(partsCount);
   for (const [q, h] of Object.entries(RESPONSE_OVERRIDES)) {
     const val = r.query.get(q);
     if (val !== null) headers[h] = val;
@@ -435,6 +445,7 @@ export async function copyObject(ctx: StoreContext, r: S3Request): Promise<S3Res
       checksums: sv.checksums,
       ...(sv.checksumType ? { checksumType: sv.checksumType } : {}),
       ...(sv.parts !== undefined ? { parts: sv.parts } : {}),
+      ...(sv.partSizes !== undefined ? { partSizes: sv.partSizes } : {}),
       headers: directive === 'REPLACE' ? attrs.headers : sv.headers,
       meta: directive === 'REPLACE' ? attrs.meta : sv.meta,
       tags: tagDirective === 'REPLACE' ? attrs.tags : sv.tags,

@@ -441,6 +441,18 @@ describe('store: objects, versioning, multipart, encryption, listing', () => {
     const g = await s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'mp' }));
     assert.ok(Buffer.from(await g.Body!.transformToByteArray()).equals(Buffer.concat([p1, p2])));
     assert.deepEqual(g.Metadata, { m: 'p' });
+    const part2 = await s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'mp', PartNumber: 2 }));
+    assert.equal(part2.PartsCount, 2);
+    assert.equal(
+      part2.ContentRange,
+      `bytes ${p1.length}-${p1.length + p2.length - 1}/${p1.length + p2.length}`,
+    );
+    assert.ok(Buffer.from(await part2.Body!.transformToByteArray()).equals(p2));
+    await fails(
+      s3.send(new GetObjectCommand({ Bucket: 'objs', Key: 'mp', PartNumber: 3 })),
+      'InvalidPartNumber',
+      416,
+    );
     await fails(
       s3.send(new ListPartsCommand({ Bucket: 'objs', Key: 'mp', UploadId: mpu.UploadId })),
       'NoSuchUpload',
