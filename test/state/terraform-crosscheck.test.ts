@@ -4,13 +4,14 @@
 // from a Go map and so varies between runs), and must print the same lines.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runTerraform, terraformPath } from '../harness/terraform.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { isS3StateError } from '../../src/errors.ts';
 import { listAddresses } from '../../src/state/addresses.ts';
 import { goQuote } from '../../src/state/go-json.ts';
+import { modernizeState } from '../../src/state/modernize-state.ts';
 import { parseState } from '../../src/state/parse-state.ts';
 import type { StateFile } from '../../src/state/state-file.ts';
 import { moveAddress, removeAddresses } from '../../src/state/state-edit.ts';
@@ -159,6 +160,47 @@ describe('legacy v3 upgrade against terraform', { skip }, () => {
       );
     });
   }
+});
+
+describe('modernizeState = what terraform writes after reading an older state (state pull)', { skip }, () => {
+  let dir: { path: string; cleanup: () => Promise<void> };
+  before(async () => {
+    dir = await tempDir();
+  });
+  after(async () => {
+    await dir.cleanup();
+  });
+  const files = [
+    'v4-tf0.12.13-depends_on-42zx.tfstate',
+    'v4-tf0.12.16-module-count-0118ayush.tfstate',
+    'v4-tf0.13.5-errored-eks-nandeeshbb.tfstate',
+    'v4-tf0.14.6-sensitive-output-jedinight.tfstate',
+    'v4-tf1.1.3-minio-bucket-terraboard.tfstate',
+    'v4-tf1.2.1-no-check_results-10sr.tfstate',
+    'v4-tf1.3.2-check_results-empty-18120211.tfstate',
+    'v4-tf1.10.3-errored-check_results-nagamani229.tfstate',
+    'v4-tf1.14.0-identity-031nna.tfstate',
+    'tofu-v4-1.7.2-tainted-ucf.tfstate',
+    'gen-tf1.11.4-features-deposed-tainted-checks.tfstate',
+  ];
+  files.forEach((f, i) => {
+    test(f, async () => {
+      const work = path.join(dir.path, `w${i}`);
+      mkdirSync(work);
+      writeFileSync(path.join(work, 'terraform.tfstate'), readFileSync(path.join(corpus, f)));
+      const r = await runTerraform(['state', 'pull'], { cwd: work, home: work });
+      assert.equal(r.code, 0, r.stderr);
+      const tfState = parseState(r.stdout);
+      const ours = modernizeState(parseState(readFileSync(path.join(corpus, f))), {
+        terraformVersion: tfState.terraformVersion,
+      });
+      // Byte comparison with check results in one order (terraform takes them from a Go map).
+      assert.equal(normalised(ours) + '\n', normalised(tfState) + '\n');
+      if ((tfState.checkResults?.length ?? 0) < 2) {
+        assert.equal(writeState(ours, { flavor: 'terraform' }) + '\n', r.stdout);
+      }
+    });
+  });
 });
 
 describe('parse errors against terraform', { skip }, () => {
