@@ -128,6 +128,49 @@ describe('store basics with the AWS SDK v3 (default settings)', () => {
   });
 });
 
+describe('store options', () => {
+  test('onRequest reports each operation with bucket, key and status (for counting API calls)', async () => {
+    const seen: string[] = [];
+    const t = await startTestStore({
+      onRequest: (i) => seen.push(`${i.operation} ${i.bucket ?? '-'} ${i.key ?? '-'} ${i.status}`),
+    });
+    try {
+      await t.s3.send(new CreateBucketCommand({ Bucket: 'counted' }));
+      await t.s3.send(new PutObjectCommand({ Bucket: 'counted', Key: 'k', Body: 'v' }));
+      await rejects(t.s3.send(new GetObjectCommand({ Bucket: 'counted', Key: 'missing' })), 'NoSuchKey', 404);
+      assert.deepEqual(seen, [
+        'CreateBucket counted - 200',
+        'PutObject counted k 200',
+        'GetObject counted missing 404',
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('GetObject response-* query parameters override the returned headers', async () => {
+    const t = await startTestStore();
+    try {
+      await t.s3.send(new CreateBucketCommand({ Bucket: 'overrides' }));
+      await t.s3.send(
+        new PutObjectCommand({ Bucket: 'overrides', Key: 'k', Body: 'v', ContentType: 'text/plain' }),
+      );
+      const g = await t.s3.send(
+        new GetObjectCommand({
+          Bucket: 'overrides',
+          Key: 'k',
+          ResponseContentType: 'application/json',
+          ResponseContentDisposition: 'attachment; filename="s.json"',
+        }),
+      );
+      assert.equal(g.ContentType, 'application/json');
+      assert.equal(g.ContentDisposition, 'attachment; filename="s.json"');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 async function md5(s: string): Promise<string> {
   const { createHash } = await import('node:crypto');
   return createHash('md5').update(s).digest('hex');
