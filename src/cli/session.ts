@@ -1,5 +1,6 @@
-import { createAwsClients, type AwsClients } from '../aws/create-aws-clients.ts';
-import { S3Backend } from '../backend/s3-backend.ts';
+import type { AwsClients } from '../aws/create-aws-clients.ts';
+import { openBackend } from '../backend/open-backend.ts';
+import type { S3Backend } from '../backend/s3-backend.ts';
 import type { StateManager } from '../backend/state-manager.ts';
 import { resolveBackendConfig, type ResolvedBackendConfig } from '../config/resolve-backend-config.ts';
 import { validateWorkspaceName } from '../config/workspace-name.ts';
@@ -63,20 +64,14 @@ export async function openSession(
   const config = await resolveConfig(ctx, opts);
   const workspace = config.workspace.name;
   checkWorkspaceName(workspace);
-  const clients = createAwsClients(config.aws, {
+  const warn = (message: string): void =>
+    ctx.io.err(formatDiagnostic({ severity: 'warning', summary: message, detail: '' }, ctx.io.color));
+  // Config warnings were printed above in the peers' form; the library only reports what comes later.
+  const { backend, clients } = await openBackend({
+    config: { ...config, diagnostics: [] },
     env: ctx.io.env,
     reporter: (e) => {
-      if (e.kind === 'warning')
-        ctx.io.err(formatDiagnostic({ severity: 'warning', summary: e.message, detail: '' }, ctx.io.color));
-    },
-  });
-  const backend = new S3Backend({
-    settings: config.settings,
-    s3: clients.s3(),
-    dynamodb: config.settings.dynamodbTable ? clients.dynamodb() : undefined,
-    reporter: (e) => {
-      if (e.level === 'warn')
-        ctx.io.err(formatDiagnostic({ severity: 'warning', summary: e.message, detail: '' }, ctx.io.color));
+      if (e.level === 'warn') warn(e.message);
       else if (e.level === 'info' && ctx.io.stderrIsTTY) ctx.io.err(`${e.message}\n`);
     },
   });
