@@ -117,3 +117,33 @@ export async function measure(
   if (rss.length > 0) out.rssMb = median(rss);
   return out;
 }
+
+/**
+ * Runs several commands in turn, round after round (one warm-up round first), so that load changes
+ * on a shared machine hit every tool alike; returns one summary per command.
+ */
+export async function measureInterleaved(
+  cmds: readonly (readonly string[])[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; runs: number; before?: () => Promise<void> },
+): Promise<Summary[]> {
+  const samples: RunSample[][] = cmds.map(() => []);
+  for (let round = -1; round < opts.runs; round++) {
+    for (const [i, cmd] of cmds.entries()) {
+      await opts.before?.();
+      const s = await runOnce(cmd, opts);
+      if (round >= 0) samples[i]!.push(s);
+    }
+  }
+  return samples.map((ss) => {
+    const failed = ss.find((s) => s.code !== 0);
+    const rss = ss.map((s) => s.rssMb).filter((x): x is number => x !== undefined);
+    const out: Summary = {
+      runs: ss.length,
+      wall: median(ss.map((s) => s.wall)),
+      code: ss.at(-1)?.code ?? -1,
+      error: failed ? (failed.stderr.trim() || failed.stdout.trim()).split('\n').slice(0, 3).join(' | ') : '',
+    };
+    if (rss.length > 0) out.rssMb = median(rss);
+    return out;
+  });
+}

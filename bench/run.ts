@@ -22,7 +22,7 @@ import { startFaultProxy } from '../test/harness/fault-proxy.ts';
 import { tempDir } from '../test/harness/tmp.ts';
 import { terraformPath } from '../test/harness/terraform.ts';
 import { generateLargeState } from './generate-large-state.ts';
-import { haveGnuTime, measure, median, runOnce, type Summary } from './measure.ts';
+import { haveGnuTime, measure, measureInterleaved, median, runOnce, type Summary } from './measure.ts';
 import { profileColdStart } from './profile-cold-start.ts';
 
 const argv = process.argv.slice(2);
@@ -167,7 +167,9 @@ async function main(): Promise<void> {
       `- ${haveAws ? spawnSync('aws', ['--version'], { encoding: 'utf8' }).stdout.trim() || spawnSync('aws', ['--version'], { encoding: 'utf8' }).stderr.trim() : 'aws CLI: not found'}`,
     );
     out(`- peak memory: ${haveGnuTime ? 'GNU time (max RSS)' : 'not measured (/usr/bin/time missing)'}`);
-    out(`- runs per figure: ${RUNS_SMALL} (small), ${RUNS_LARGE} (large), median, after one warm-up run`);
+    out(
+      `- runs per figure: ${RUNS_SMALL} (small), ${RUNS_LARGE} (large), median, after one warm-up round; the tools run in turn within each round`,
+    );
     out();
 
     // ---- scenarios
@@ -202,8 +204,11 @@ async function main(): Promise<void> {
       join(corpus, 'gen-tf1.11.4-large-1200-instances.tfstate'),
       LARGE_MB * 2 ** 20,
     );
+    // The pushed file differs from the stored state (one output value), so every push really writes.
     const largeFile = join(tmp.path, 'large.tfstate');
-    writeFileSync(largeFile, largeText);
+    const pushed = JSON.parse(largeText) as { outputs: Record<string, { value: unknown }> };
+    pushed.outputs['bench_pushed'] = { value: 'yes', type: 'string' } as never;
+    writeFileSync(largeFile, JSON.stringify(pushed, null, 2) + '\n');
     const largeBytes = Buffer.byteLength(largeText);
     const putLarge = async (): Promise<void> => {
       await s3.send(
@@ -342,29 +347,35 @@ async function main(): Promise<void> {
       const isPush = c.s3state.includes('push');
       const before = isPush ? putLarge : undefined;
       const probe = await runOnce(c.s3state, { cwd: c.dir, env });
-      if (probe.code !== 0) {
+      const s3stateOk = probe.code === 0;
+      if (!s3stateOk) {
         row.s3state = /not (built|available)|unknown command/i.test(probe.stderr)
           ? 'n/a (not built)'
           : `failed (${probe.stderr.trim().split('\n')[0]?.slice(0, 80) ?? ''})`;
-      } else {
-        row.s3state = await measure(c.s3state, {
-          cwd: c.dir,
-          env,
-          runs: c.runs,
-          ...(before ? { before } : {}),
-        });
+      }
+      const cmds = [
+        ...(s3stateOk ? [c.s3state] : []),
+        ...(c.terraform ? [c.terraform] : []),
+        ...(c.aws ? [c.aws] : []),
+      ];
+      const sums = await measureInterleaved(cmds, {
+        cwd: c.dir,
+        env,
+        runs: c.runs,
+        ...(before ? { before } : {}),
+      });
+      let k = 0;
+      if (s3stateOk) row.s3state = sums[k++]!;
+      row.terraform = c.terraform ? sums[k++]! : 'n/a (terraform not found)';
+      if (c.aws) row.aws = sums[k++]!;
+      if (s3stateOk) {
+        await before?.();
         await countCalls(c.scenario, 's3state', c.s3state, c.dir);
       }
       if (c.terraform) {
-        row.terraform = await measure(c.terraform, {
-          cwd: c.dir,
-          env,
-          runs: c.runs,
-          ...(before ? { before } : {}),
-        });
+        await before?.();
         await countCalls(c.scenario, 'terraform', c.terraform, c.dir);
-      } else row.terraform = 'n/a (terraform not found)';
-      if (c.aws) row.aws = await measure(c.aws, { cwd: c.dir, env, runs: c.runs });
+      }
       rows.push(row);
     }
 
