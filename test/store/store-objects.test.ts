@@ -352,6 +352,43 @@ describe('store: objects, versioning, multipart, encryption, listing', () => {
     assert.deepEqual(pages.flat().sort(), ['a b/', 'c+d', 'e/', 'z']);
   });
 
+  test('listing and batch-delete arguments are validated', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ 'list-type': '2', 'continuation-token': 'bm90LWEtdG9rZW4' }, 'InvalidArgument'],
+      [{ 'list-type': '2', 'max-keys': 'many' }, 'InvalidArgument'],
+      [{ 'list-type': '2', 'encoding-type': 'base64' }, 'InvalidArgument'],
+      [{ versions: '', 'version-id-marker': 'abc' }, 'InvalidArgument'],
+    ];
+    for (const [query, code] of cases) {
+      const r = await rawRequest(t.endpoint, { method: 'GET', path: '/objs', query });
+      assert.equal(r.status, 400, JSON.stringify(query));
+      assert.equal(errorCode(r.body), code, JSON.stringify(query));
+    }
+    const noDigest = await rawRequest(t.endpoint, {
+      method: 'POST',
+      path: '/objs',
+      query: { delete: '' },
+      body: '<Delete><Object><Key>range</Key></Object></Delete>',
+    });
+    assert.equal(noDigest.status, 400);
+    assert.equal(errorCode(noDigest.body), 'InvalidRequest');
+    assert.equal(await body('objs', 'range'), '0123456789', 'nothing deleted');
+    const badDirective = await rawRequest(t.endpoint, {
+      method: 'PUT',
+      path: '/objs/copy-bad',
+      headers: { 'x-amz-copy-source': '/objs/range', 'x-amz-metadata-directive': 'MERGE' },
+    });
+    assert.equal(errorCode(badDirective.body), 'InvalidArgument');
+    const port = new URL(t.endpoint).port;
+    const vhostMissing = await rawRequest(t.endpoint, {
+      method: 'GET',
+      path: '/k',
+      headers: { host: `no-such-bucket.localhost:${port}` },
+    });
+    assert.equal(vhostMissing.status, 404);
+    assert.equal(errorCode(vhostMissing.body), 'NoSuchBucket');
+  });
+
   test('multipart: parts, list parts/uploads, complete with CRC32 checksums, ETag md5-of-md5s-N; too-small part → 400', async () => {
     const p1 = randomBytes(5 * 1024 * 1024);
     const p2 = randomBytes(1234);
