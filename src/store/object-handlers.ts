@@ -193,7 +193,13 @@ async function getObjectOnce(ctx: StoreContext, r: S3Request, head: boolean): Pr
   if (partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(partsCount);
   for (const [q, h] of Object.entries(RESPONSE_OVERRIDES)) {
     const val = r.query.get(q);
-    if (val !== null) headers[h] = val;
+    if (val === null) continue;
+    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(val)) {
+      throw new S3Error('InvalidArgument', `The value of ${q} is not a valid HTTP header value`, {
+        ArgumentName: q,
+      });
+    }
+    headers[h] = val;
   }
   if (range === 'unsatisfiable') {
     throw new S3Error(

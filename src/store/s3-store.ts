@@ -161,7 +161,14 @@ export async function startS3Store(opts: S3StoreOptions): Promise<RunningS3Store
     // Large uploads may take longer than Node's default 5-minute request timeout.
     { keepAliveTimeout: 5000, requestTimeout: 0, headersTimeout: 60_000 },
     (req, res) => {
-      void handle(req, res);
+      handle(req, res).catch((e: unknown) => {
+        // Last resort: a failure while writing the response must not take the store down.
+        report('warn', `responding failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        } else res.destroy();
+      });
     },
   );
 

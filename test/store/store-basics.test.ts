@@ -165,6 +165,20 @@ describe('store options', () => {
       );
       assert.equal(g.ContentType, 'application/json');
       assert.equal(g.ContentDisposition, 'attachment; filename="s.json"');
+      // A value that cannot be an HTTP header is refused, and the store keeps serving.
+      await rejects(
+        t.s3.send(
+          new GetObjectCommand({
+            Bucket: 'overrides',
+            Key: 'k',
+            ResponseContentDisposition: 'filename="日本"',
+          }),
+        ),
+        'InvalidArgument',
+        400,
+      );
+      const again = await t.s3.send(new GetObjectCommand({ Bucket: 'overrides', Key: 'k' }));
+      assert.equal(await again.Body!.transformToString(), 'v');
     } finally {
       await t.close();
     }
