@@ -71,7 +71,7 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'Show the name of the current workspace',
     help: 'Prints the selected workspace (-workspace, else TF_WORKSPACE, else .terraform/environment, else default).',
     options: {},
-    globals: ['chdir', 'workspace'],
+    globals: ['chdir', 'workspace', 'json'],
     load: () => import('./commands/workspace-show.ts'),
   },
   {
@@ -127,9 +127,9 @@ export const COMMANDS: CommandEntry[] = [
     name: 'state list',
     usage: 's3state state list [options] [ADDRESS...]',
     summary: 'List resource instances in the state',
-    help: 'Lists resource instance addresses, optionally only those matching the given addresses.',
+    help: 'Lists resource instance addresses, optionally only those matching the given addresses.\n-json prints a JSON array of addresses.',
     options: {},
-    globals: [...BACKEND_GLOBALS],
+    globals: [...BACKEND_GLOBALS, 'json'],
     load: () => import('./commands/state-list.ts'),
   },
   {

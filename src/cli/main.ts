@@ -116,6 +116,11 @@ async function main(argv: string[]): Promise<number> {
 async function runEntry(io: CliIo, entry: CommandEntry, rest: string[]): Promise<number> {
   try {
     const parsed = parseCommandArgs(rest, entry.options);
+    if (parsed.globals.json && !entry.globals.includes('json')) {
+      throw new UsageError('The -json option is not supported by this command', {
+        detail: `"s3state ${entry.name}" has no machine-readable output.`,
+      });
+    }
     let cwd = process.cwd();
     if (parsed.globals.chdir !== undefined) {
       cwd = path.resolve(cwd, parsed.globals.chdir);

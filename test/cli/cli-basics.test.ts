@@ -118,3 +118,11 @@ describe('s3state bin: version, help, usage errors', () => {
     assert.ok(!r.stderr.includes(String.fromCharCode(27)));
   });
 });
+
+describe('-json where a command has no machine output', () => {
+  test('state pull -json is a usage error (exit 2)', async () => {
+    const r = await runBin(['state', 'pull', '-json']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Error: The -json option is not supported by this command/);
+  });
+});
