@@ -331,6 +331,25 @@ describe('s3state bin against the local store + dynalite', () => {
         assert.equal((await f.run(['lock', 'info'], dir)).code, 0);
       });
     }
+    test('-lock=false writes past a held lock; -lock-timeout still fails (exit 3) while it stays held', async () => {
+      const dir = await f.makeDir({ key: 'lockflags/terraform.tfstate', lock: 'lockfile' });
+      const id = (await f.run(['lock', 'acquire'], dir)).stdout.trim();
+      const timed = await f.run(['state', 'push', '-lock-timeout=1s', FEATURES], dir);
+      assert.equal(timed.code, 3);
+      assert.match(timed.stderr, new RegExp(`ID: {8}${id}`));
+      const nolock = await f.run(['state', 'push', '-lock=false', FEATURES], dir);
+      assert.equal(nolock.code, 0, nolock.stderr);
+      assert.equal(
+        (await f.run(['state', 'list'], dir)).stdout,
+        corpus('gen-tf1.11.4-features-state-list.txt'),
+      );
+      // the other holder's lock is untouched
+      const info = JSON.parse((await f.run(['lock', 'info', '-json'], dir)).stdout) as {
+        mechanisms: { holder: { ID: string } }[];
+      };
+      assert.equal(info.mechanisms[0]?.holder.ID, id);
+      assert.equal((await f.run(['lock', 'release', id], dir)).code, 0);
+    });
     test('no lock configured: lock info says so (exit 0), force-unlock refuses', async () => {
       const dir = await f.makeDir({ key: 'nolock/terraform.tfstate', lock: 'none' });
       const r = await f.run(['lock', 'info'], dir);
