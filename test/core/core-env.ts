@@ -28,7 +28,7 @@ export interface CoreEnv {
   /** Settings for a fresh bucket (override anything). */
   settings(over?: Partial<BackendSettings>): Promise<BackendSettings>;
   /** A second, independent pair of SDK clients (another "process"). */
-  clients(opts?: { skipS3Checksum?: boolean }): { s3: S3Client; ddb: DynamoDBClient };
+  clients(opts?: { skipS3Checksum?: boolean; maxAttempts?: number }): { s3: S3Client; ddb: DynamoDBClient };
   close(): Promise<void>;
 }
 
@@ -80,13 +80,14 @@ function makeClients(
   ddbEndpoint: string,
   skipS3Checksum = false,
   s3Credentials = credentials,
+  maxAttempts = 1,
 ) {
   const s3 = new S3Client({
     endpoint: s3Endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: s3Credentials,
-    maxAttempts: 1,
+    maxAttempts,
     ...(skipS3Checksum
       ? {
           requestChecksumCalculation: 'WHEN_REQUIRED' as const,
@@ -94,7 +95,7 @@ function makeClients(
         }
       : {}),
   });
-  const ddb = new DynamoDBClient({ endpoint: ddbEndpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const ddb = new DynamoDBClient({ endpoint: ddbEndpoint, region: 'us-east-1', credentials, maxAttempts });
   return { s3, ddb };
 }
 
@@ -177,7 +178,7 @@ export async function startCoreEnv(kind: TargetKind): Promise<CoreEnv> {
       };
     },
     clients(opts = {}) {
-      const c = makeClients(s3Endpoint, ddbEndpoint, opts.skipS3Checksum, s3Credentials);
+      const c = makeClients(s3Endpoint, ddbEndpoint, opts.skipS3Checksum, s3Credentials, opts.maxAttempts);
       others.push(c);
       return c;
     },
