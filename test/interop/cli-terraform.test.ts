@@ -130,6 +130,7 @@ describe('s3state CLI with a real terraform', { skip: tf ? false : 'terraform no
       const s = await f.run(['workspace', 'list'], dir);
       assert.equal(s.code, 0, s.stderr);
       assert.equal(s.stdout, t.stdout);
+      assert.equal(s.stderr, '', 'no warnings in a directory terraform initialised');
       assert.match(s.stdout, /\* staging/);
     });
     test('state pull is identical to terraform state pull', async () => {
