@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runTerraform, terraformPath } from '../harness/terraform.ts';
@@ -132,6 +132,16 @@ describe('s3state CLI with a real terraform', { skip: tf ? false : 'terraform no
       assert.equal(s.stdout, t.stdout);
       assert.equal(s.stderr, '', 'no warnings in a directory terraform initialised');
       assert.match(s.stdout, /\* staging/);
+    });
+    test("s3state init works there and leaves terraform's files alone (no .s3state record)", async () => {
+      const saved = readFileSync(path.join(dir, '.terraform/terraform.tfstate'));
+      const env = readFileSync(path.join(dir, '.terraform/environment'));
+      const r = await f.run(['init'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /workspace "staging"/);
+      assert.deepEqual(readFileSync(path.join(dir, '.terraform/terraform.tfstate')), saved);
+      assert.deepEqual(readFileSync(path.join(dir, '.terraform/environment')), env);
+      assert.ok(!existsSync(path.join(dir, '.s3state')));
     });
     test('state pull is identical to terraform state pull', async () => {
       for (const ws of ['staging', 'default']) {
