@@ -29,7 +29,9 @@ export async function acquireCliLock(
 ): Promise<StateLock | undefined> {
   if (!ctx.globals.lock) return undefined;
   try {
-    return await mgr.lock({ operation, info, version: VERSION, timeoutMs: ctx.globals.lockTimeoutMs });
+    const lock = await mgr.lock({ operation, info, version: VERSION, timeoutMs: ctx.globals.lockTimeoutMs });
+    if (lock.enabled) guardInterrupt(ctx, lock);
+    return lock;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const code = isS3StateError(e) && e.code !== 'LOCK' ? e.code : 'LOCK';
@@ -40,9 +42,24 @@ export async function acquireCliLock(
   }
 }
 
+const unguard = new WeakMap<StateLock, () => void>();
+
+/**
+ * While a lock is held, the first Ctrl-C does not kill the process half-way through a write: the command
+ * finishes its current step and releases the lock (as terraform does). A second Ctrl-C exits at once.
+ */
+function guardInterrupt(ctx: CommandContext, lock: StateLock): void {
+  const onSignal = (): void => {
+    ctx.io.err('\nInterrupt received: finishing the current step and releasing the state lock…\n');
+  };
+  process.once('SIGINT', onSignal);
+  unguard.set(lock, () => process.removeListener('SIGINT', onSignal));
+}
+
 /** Releases a lock taken by {@link acquireCliLock}; a failure becomes `Error releasing the state lock`. */
 export async function releaseCliLock(lock: StateLock | undefined): Promise<void> {
   if (!lock) return;
+  unguard.get(lock)?.();
   try {
     await lock.release();
   } catch (e) {
