@@ -16,7 +16,6 @@ import type { PartRecord, UploadRecord } from './disk-store.ts';
 import { newId } from './disk-store.ts';
 import { copySourceVersion } from './object-handlers.ts';
 import {
-  checksumHeaders,
   checkWriteConditions,
   commitVersion,
   encryptionHeaders,
@@ -153,6 +152,12 @@ function checkUploadKey(u: UploadRecord, r: S3Request): void {
   }
 }
 
+function partChecksumHeaders(p: PartRecord): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const [alg, val] of Object.entries(p.checksums)) h[checksumHeader(alg as ChecksumAlgorithm)] = val;
+  return h;
+}
+
 /** UploadPart. */
 export async function uploadPart(ctx: StoreContext, r: S3Request): Promise<S3Response> {
   needBucket(ctx, r);
@@ -181,7 +186,8 @@ export async function uploadPart(ctx: StoreContext, r: S3Request): Promise<S3Res
   );
   return {
     status: 200,
-    headers: { etag: part.etag, ...encryptionHeaders(u), ...checksumHeaders({ checksums: part.checksums }) },
+    // The part's own checksum headers; S3 names no checksum type on a part.
+    headers: { etag: part.etag, ...encryptionHeaders(u), ...partChecksumHeaders(part) },
   };
 }
 

@@ -40,6 +40,10 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: true,
   processEntities: true,
+  // Decodes numeric character references (`&#34;`, `&#xA;`): Go's encoding/xml (the Go SDK, thus
+  // terraform) escapes `"` in ETags as `&#34;`. Named entities beyond XML's five are refused before
+  // parsing (see `checkReferences`), so only XML's own references reach this table.
+  htmlEntities: true,
   isArray: (name) =>
     [
       'Part',
@@ -54,10 +58,47 @@ const parser = new XMLParser({
     ].includes(name),
 });
 
-/** Parses a request body as XML; throws `MalformedXML` when it is not well-formed or lacks `root`. */
+const XML_NAMED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+
+/** True when `cp` is a character XML 1.0 allows in a document. */
+function isXmlChar(cp: number): boolean {
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+/**
+ * Refuses references XML does not define: named entities other than the five predefined ones (the
+ * parser would otherwise decode HTML names such as `&nbsp;`) and character references to code
+ * points XML does not allow (`&#0;`). CDATA sections hold literal text and are not checked.
+ */
+function checkReferences(text: string): void {
+  const outside = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  for (const m of outside.matchAll(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);/g)) {
+    const ref = m[1]!;
+    if (ref.startsWith('#')) {
+      const cp = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      if (!isXmlChar(cp)) throw new S3Error('MalformedXML');
+    } else if (!XML_NAMED.has(ref)) {
+      throw new S3Error('MalformedXML');
+    }
+  }
+}
+
+/**
+ * Parses a request body as XML; throws `MalformedXML` when it is not well-formed or lacks `root`.
+ * Text is decoded as an XML parser would: the five predefined entities and numeric character
+ * references (decimal and hex) become their characters.
+ */
 export function parseXmlBody(body: Buffer, root: string): Record<string, unknown> {
   const text = body.toString('utf8').trim();
   if (text === '' || XMLValidator.validate(text) !== true) throw new S3Error('MalformedXML');
+  checkReferences(text);
   const doc = parser.parse(text) as Record<string, unknown>;
   const top = doc[root];
   if (top === undefined) throw new S3Error('MalformedXML');
