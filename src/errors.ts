@@ -3,14 +3,7 @@
  * never on `instanceof` across bundles.
  */
 export type S3StateErrorCode =
-  | 'CONFIG'
-  | 'USAGE'
-  | 'STATE'
-  | 'LOCK'
-  | 'AWS'
-  | 'NOT_FOUND'
-  | 'STORE'
-  | 'INTERNAL';
+  'CONFIG' | 'USAGE' | 'STATE' | 'LOCK' | 'AWS' | 'NOT_FOUND' | 'STORE' | 'INTERNAL';
 
 const BRAND = Symbol.for('s3state.error');
 
