@@ -43,6 +43,41 @@ const XML = { 'content-type': 'application/xml' };
 /** Smallest part size except for the last part (5 MiB). */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
+/** What a completed upload answered, kept so that a retried Complete gets the same answer. */
+interface CompletedUpload {
+  bucket: string;
+  key: string;
+  /** `partNumber:md5hex` of each listed part, in order. */
+  parts: string;
+  response: S3Response;
+}
+
+/** How many completed uploads each store remembers for retried Completes. */
+const COMPLETED_KEPT = 1000;
+const completedByStore = new WeakMap<StoreContext, Map<string, CompletedUpload>>();
+
+function completedUploads(ctx: StoreContext): Map<string, CompletedUpload> {
+  let m = completedByStore.get(ctx);
+  if (!m) {
+    m = new Map();
+    completedByStore.set(ctx, m);
+  }
+  return m;
+}
+
+function rememberCompleted(ctx: StoreContext, uploadId: string, done: CompletedUpload): void {
+  const m = completedUploads(ctx);
+  m.set(uploadId, done);
+  while (m.size > COMPLETED_KEPT) m.delete(m.keys().next().value!);
+}
+
+/** The listed parts of a Complete body as `partNumber:md5hex` (for comparing a retry with the original). */
+function partsSignature(listed: unknown[]): string {
+  return listed
+    .map((p) => `${xmlText(p, 'PartNumber') ?? ''}:${normalizeEtag(xmlText(p, 'ETag') ?? '')}`)
+    .join(',');
+}
+
 function needUpload(ctx: StoreContext, r: S3Request): UploadRecord {
   const id = r.query.get('uploadId') ?? '';
   const u = ctx.disk.uploads.get(id);
@@ -263,9 +298,19 @@ export async function uploadPartCopy(ctx: StoreContext, r: S3Request): Promise<S
 export async function completeMultipartUpload(ctx: StoreContext, r: S3Request): Promise<S3Response> {
   const b = needBucket(ctx, r);
   const key = needKey(r);
+  const body = await readSmallBody(r.req, r.auth);
+  const uploadId = r.query.get('uploadId') ?? '';
+  const done = ctx.disk.uploads.has(uploadId) ? undefined : completedUploads(ctx).get(uploadId);
+  if (done && done.bucket === b.record.name && done.key === key) {
+    // S3 answers a retried Complete (e.g. after a lost response) of an upload it already completed
+    // with the same result, when the retry lists the same parts.
+    const again = xmlList(parseXmlBody(body, 'CompleteMultipartUpload'), 'Part');
+    if (partsSignature(again) === done.parts)
+      return { ...done.response, headers: { ...done.response.headers } };
+  }
   const u = needUpload(ctx, r);
   const cond = readWriteConditions(r);
-  const doc = parseXmlBody(await readSmallBody(r.req, r.auth), 'CompleteMultipartUpload');
+  const doc = parseXmlBody(body, 'CompleteMultipartUpload');
   const listed = xmlList(doc, 'Part');
   if (listed.length === 0) throw new S3Error('MalformedXML', 'You must specify at least one part');
   const parts: PartRecord[] = [];
@@ -389,7 +434,7 @@ export async function completeMultipartUpload(ctx: StoreContext, r: S3Request): 
   });
   const headers: Record<string, string> = { ...XML, ...encryptionHeaders(v) };
   if (b.record.versioning !== undefined) headers['x-amz-version-id'] = v.versionId;
-  return {
+  const response: S3Response = {
     status: 200,
     headers,
     body: xmlDoc('CompleteMultipartUploadResult', [
@@ -401,6 +446,13 @@ export async function completeMultipartUpload(ctx: StoreContext, r: S3Request): 
       Object.keys(checksums).length > 0 ? el('ChecksumType', checksumType) : undefined,
     ]),
   };
+  rememberCompleted(ctx, u.uploadId, {
+    bucket: b.record.name,
+    key,
+    parts: partsSignature(listed),
+    response,
+  });
+  return response;
 }
 
 /** AbortMultipartUpload. */

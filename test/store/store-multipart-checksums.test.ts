@@ -242,6 +242,24 @@ describe('store: multipart with part checksums (Go SDK request shape)', () => {
     }
   });
 
+  test('a retried Complete of a completed upload (lost response) answers the same result; other parts or key → NoSuchUpload', async () => {
+    const parts = [randomBytes(PART), randomBytes(3)];
+    const { uploadId, sent } = await upload('retried', 'SHA256', parts);
+    const first = await complete('retried', uploadId, goCompleteBody(sent));
+    assert.equal(first.status, 200, first.body);
+    const again = await complete('retried', uploadId, goCompleteBody(sent));
+    assert.equal(again.status, 200, again.body);
+    assert.equal(again.body, first.body);
+    const fewer = await complete('retried', uploadId, goCompleteBody(sent.slice(0, 1)));
+    assert.equal(fewer.status, 404);
+    assert.equal(errorCode(fewer.body), 'NoSuchUpload');
+    const otherKey = await complete('elsewhere', uploadId, goCompleteBody(sent));
+    assert.equal(otherKey.status, 404);
+    assert.equal(errorCode(otherKey.body), 'NoSuchUpload');
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'retried' }));
+    assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat(parts)));
+  });
+
   test('DeleteObjects body in Go encoding: keys with " \' & and a newline are decoded and deleted', async () => {
     const keys = ['q"uote', "apo'strophe", 'a&b', 'line\nbreak'];
     for (const k of keys) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `del/${k}`, Body: 'x' }));
