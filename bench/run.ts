@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startS3Store } from '../src/store/s3-store.ts';
 import { startDynalite } from '../test/harness/dynalite.ts';
@@ -24,6 +24,7 @@ import { terraformPath } from '../test/harness/terraform.ts';
 import { generateLargeState } from './generate-large-state.ts';
 import { haveGnuTime, measure, measureInterleaved, median, runOnce, type Summary } from './measure.ts';
 import { profileColdStart } from './profile-cold-start.ts';
+import { createLockTable } from '../test/harness/lock-table.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -98,14 +99,7 @@ async function main(): Promise<void> {
   const ddb = new DynamoDBClient({ region: 'us-east-1', endpoint: dynalite.endpoint, credentials: KEYS });
   try {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createLockTable(ddb, TABLE);
     const home = join(tmp.path, 'home');
     mkdirSync(home);
     const env: NodeJS.ProcessEnv = {

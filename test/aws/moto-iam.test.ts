@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsOptions } from '../../src/aws/aws-options.ts';
@@ -9,6 +9,7 @@ import { isS3StateError } from '../../src/errors.ts';
 import { motoAvailable, startMoto, type MotoServer } from '../harness/moto.ts';
 import { baseOptions } from './base-options.ts';
 import { motoQuery, xmlText } from './moto-admin.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 // Real moto_server with IAM enforcement: INITIAL_NO_AUTH_ACTION_COUNT lets the setup calls below
 // through, then moto verifies SigV4 and evaluates IAM policies. Observed moto 5.2 quirks the setup
@@ -104,14 +105,7 @@ describe(
       // 6-7: the bucket and the lock table
       const setup = clientsFor({ accessKey: 'AKIASETUPEXAMPLE0001', secretKey: 'setup-secret' });
       await setup.s3().send(new CreateBucketCommand({ Bucket: BUCKET }));
-      await setup.dynamodb().send(
-        new CreateTableCommand({
-          TableName: TABLE,
-          AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await createLockTable(setup.dynamodb(), TABLE);
     });
     after(async () => {
       for (const c of open) c.destroy();

@@ -1,13 +1,14 @@
 // A working directory with an s3 backend block pointing at the project's store (S3) and dynalite
 // (DynamoDB), both started on loopback ports by the test and stopped by `close()`.
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
 import { startTestStore, type TestStore } from '../harness/store.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { runBin, type BinResult } from './bin.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 export interface BackendFixture {
   store: TestStore;
@@ -48,14 +49,7 @@ export async function startBackendFixture(): Promise<BackendFixture> {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createLockTable(client, table);
   client.destroy();
   const home = path.join(tmp.path, 'home');
   await mkdir(home, { recursive: true });

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseSavedBackend } from '../../src/config/read-terraform-dir.ts';
 import { resolveBackendConfig } from '../../src/config/resolve-backend-config.ts';
 import { startMoto, motoAvailable, type MotoServer } from '../harness/moto.ts';
 import { runTerraform, terraformPath } from '../harness/terraform.ts';
 import { tempDir } from '../harness/tmp.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 const missing = !terraformPath() ? 'terraform' : !motoAvailable() ? 'moto_server' : undefined;
 if (missing) console.log(`SKIPPED: ${missing} not found`);
@@ -34,14 +35,7 @@ describe(
       await s3.send(new CreateBucketCommand({ Bucket: 'tfinit-bucket' }));
       s3.destroy();
       const ddb = new DynamoDBClient(common);
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: 'tf-locks',
-          KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await createLockTable(ddb, 'tf-locks');
       ddb.destroy();
     });
     after(async () => {

@@ -5,12 +5,13 @@ import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynalite } from '../harness/dynalite.ts';
 import { motoAvailable, startMoto } from '../harness/moto.ts';
 import { S3RVER_CREDENTIALS, startS3rver } from '../harness/s3rver.ts';
 import { RGW_CREDENTIALS, rgwAvailable, startRgw } from '../harness/rgw.ts';
 import type { BackendSettings } from '../../src/backend/backend-settings.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 /** Which real servers a suite runs against. */
 export type TargetKind = 'store+dynalite' | 'moto' | 's3rver+dynalite' | 'rgw+dynalite';
@@ -144,14 +145,7 @@ export async function startCoreEnv(kind: TargetKind): Promise<CoreEnv> {
   }
   const { s3, ddb } = makeClients(s3Endpoint, ddbEndpoint, false, s3Credentials);
   const table = 'tf-locks';
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createLockTable(ddb, table);
   const others: { s3: S3Client; ddb: DynamoDBClient }[] = [];
   const env: CoreEnv = {
     kind,

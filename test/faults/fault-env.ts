@@ -6,7 +6,7 @@
  *
  * S3 server: the project's store (`test/harness/store.ts` `startTestStore`).
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createAwsClients, type AwsClients } from '../../src/aws/create-aws-clients.ts';
 import type { AwsOptions } from '../../src/aws/aws-options.ts';
@@ -14,6 +14,7 @@ import type { BackendSettings } from '../../src/backend/backend-settings.ts';
 import { startDynalite } from '../harness/dynalite.ts';
 import { startTestStore } from '../harness/store.ts';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 export const BUCKET = 'fault-bucket';
 export const TABLE = 'fault-locks';
@@ -62,14 +63,7 @@ export async function startFaultEnv(opts: { withS3: boolean }): Promise<FaultEnv
       credentials: CREDENTIALS,
     });
     closers.push(async () => directDdb.destroy());
-    await directDdb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createLockTable(directDdb, TABLE);
 
     let up: Upstream | undefined;
     let s3Proxy: FaultProxy | undefined;

@@ -5,7 +5,6 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DynamoDBClient,
-  CreateTableCommand,
   PutItemCommand,
   GetItemCommand,
   type DynamoDBClientConfig,
@@ -21,6 +20,7 @@ import {
 import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
 import { startS3rver, S3RVER_CREDENTIALS, type S3rverServer } from '../harness/s3rver.ts';
 import { startFaultProxy, s3Operation, type FaultProxy } from '../harness/fault-proxy.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 const creds = { accessKeyId: 'AKIDFAULTPROXY', secretAccessKey: 'fault-proxy-secret' };
 const TABLE = 'locks';
@@ -60,14 +60,7 @@ describe('fault proxy (hand-made double) in front of dynalite', () => {
     server = await startDynalite();
     proxy = await startFaultProxy({ upstream: server.endpoint });
     direct = ddb(server.endpoint);
-    await direct.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createLockTable(direct, TABLE);
   });
   after(async () => {
     direct.destroy();

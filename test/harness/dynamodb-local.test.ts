@@ -4,15 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  CreateTableCommand,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynalite } from './dynalite.ts';
 import { dynamoDbLocalAvailable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createLockTable } from './lock-table.ts';
 
 interface Impl {
   name: string;
@@ -55,14 +50,7 @@ for (const impl of IMPLS) {
           region: 'us-east-1',
           credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
         });
-        await db.send(
-          new CreateTableCommand({
-            TableName: 'tf-locks',
-            AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-            KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-            BillingMode: 'PAY_PER_REQUEST',
-          }),
-        );
+        await createLockTable(db, 'tf-locks');
       });
       after(async () => {
         db?.destroy();

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
 import { startTestStore, type TestStore } from '../harness/store.ts';
@@ -20,6 +20,7 @@ import type { BackendSettings } from '../../src/backend/backend-settings.ts';
 import { isLockError } from '../../src/lock/lock-error.ts';
 import { readOutputs } from '../../src/backend/read-outputs.ts';
 import { parseState } from '../../src/state/parse-state.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 const tf = terraformPath();
 if (!tf) console.log('SKIPPED: terraform not found');
@@ -83,14 +84,7 @@ describe('backend core ↔ terraform', { skip: tf ? false : 'terraform not found
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createLockTable(ddb, TABLE);
     home = await tempDir('s3state-tf-home-');
   });
   after(async () => {
@@ -325,14 +319,7 @@ describe(
         region: 'us-east-1',
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       });
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: TABLE,
-          AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await createLockTable(ddb, TABLE);
       await store.s3.send(new CreateBucketCommand({ Bucket: bucket }));
       home = await tempDir('s3state-tf-home-');
       // The very configuration the corpus state was produced with, pointed at our servers.

@@ -11,13 +11,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BackendSettings } from '../../src/backend/backend-settings.ts';
 import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { terraformPath, runTerraform } from '../harness/terraform.ts';
 import { startS3Upstream } from '../faults/fault-env.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 const WRITERS = 16;
 const ITERATIONS = 10;
@@ -58,14 +59,7 @@ before(async () => {
   });
   dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: ddb.endpoint, credentials: s3Up.credentials });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createLockTable(dynamo, TABLE);
   // One bundled file: 16 processes start in ~0.2 s each instead of compiling TypeScript each.
   bundle = join(work.path, 'worker.mjs');
   await build({

@@ -9,11 +9,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { startS3Upstream } from '../faults/fault-env.ts';
+import { createLockTable } from '../harness/lock-table.ts';
 
 const CLI = resolve(import.meta.dirname, '../../dist/s3state.mjs');
 const BUCKET = 'crash';
@@ -113,14 +114,7 @@ before(async () => {
   });
   const d = new DynamoDBClient({ region: 'us-east-1', endpoint: ddb.endpoint, credentials: up.credentials });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await d.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createLockTable(d, TABLE);
   d.destroy();
   env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
