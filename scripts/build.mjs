@@ -3,7 +3,7 @@
 //    splitting), so `s3state --version` and `help` load one small file and never the AWS SDK.
 //  - Library: src/index.ts → dist/index.mjs (one file).
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 // ESM bundles of CommonJS dependencies need a real `require` for Node built-ins.
 const requireShim =
@@ -14,6 +14,10 @@ const common = {
   format: 'esm',
   target: 'node20',
   sourcemap: false,
+  // Less JavaScript to read and compile on every cold start. S3STATE_NO_MINIFY=1 keeps the
+  // `// node_modules/…` markers that bench/profile-cold-start.ts attributes CPU samples with.
+  minify: process.env.S3STATE_NO_MINIFY !== '1',
+  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
   banner: { js: requireShim },
@@ -21,6 +25,8 @@ const common = {
   external: ['@cdktf/hcl2json', 'dynalite'],
 };
 if (existsSync('src/cli/main.ts')) {
+  // Chunk names carry content hashes: without this, every build left its old chunks behind.
+  rmSync('dist/chunks', { recursive: true, force: true });
   await build({
     ...common,
     entryPoints: { s3state: 'src/cli/main.ts' },

@@ -20,6 +20,20 @@ export interface Session {
   close(): void;
 }
 
+/**
+ * Commands that only read state or workspaces. With a saved configuration (`.terraform/terraform.tfstate`
+ * or `.s3state/backend.json`) they skip parsing `*.tf` for the "backend changed" warning, so the wasm
+ * HCL parser is never started on their path.
+ */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set([
+  'state pull',
+  'state list',
+  'state show',
+  'output',
+  'workspace list',
+  'workspace show',
+]);
+
 /** Resolves the configuration only (config warnings printed on stderr). */
 export async function resolveConfig(
   ctx: CommandContext,
@@ -33,6 +47,7 @@ export async function resolveConfig(
       env: ctx.io.env,
       ...(ctx.globals.workspace !== undefined ? { workspace: ctx.globals.workspace } : {}),
       ...(opts.ignoreSaved ? { ignoreSaved: true } : {}),
+      ...(READ_ONLY_COMMANDS.has(ctx.command) ? { checkChanged: false } : {}),
     });
   } catch (e) {
     // A bad workspace name (from -workspace, TF_WORKSPACE or .terraform/environment) is bad input: exit 2.

@@ -1,4 +1,4 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { loadDynamoDb } from '../aws/load-sdk.ts';
 import { goStyleAwsErrorText, isConditionalCheckFailed, isResourceNotFound } from '../aws/aws-errors.ts';
 import type { DynamoDBLike } from '../remote/facades.ts';
 import { LockError, errorText } from './lock-error.ts';
@@ -34,7 +34,7 @@ export class DynamoDBLocker implements Locker {
     const mine: LockInfo = { ...info, Path: this.lockPath };
     try {
       await this.ddb.send(
-        new PutItemCommand({
+        new (loadDynamoDb().PutItemCommand)({
           TableName: this.table,
           Item: { LockID: { S: this.lockPath }, Info: { S: marshalLockInfo(mine) } },
           ConditionExpression: 'attribute_not_exists(LockID)',
@@ -82,7 +82,7 @@ export class DynamoDBLocker implements Locker {
     }
     try {
       await this.ddb.send(
-        new DeleteItemCommand({
+        new (loadDynamoDb().DeleteItemCommand)({
           TableName: this.table,
           Key: { LockID: { S: this.lockPath } },
           ConditionExpression: 'Info = :info',
@@ -114,7 +114,7 @@ export class DynamoDBLocker implements Locker {
     let out;
     try {
       out = await this.ddb.send(
-        new GetItemCommand({
+        new (loadDynamoDb().GetItemCommand)({
           TableName: this.table,
           Key: { LockID: { S: this.lockPath } },
           ProjectionExpression: 'LockID, Info',

@@ -1,4 +1,4 @@
-import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { loadDynamoDb } from '../aws/load-sdk.ts';
 import { S3StateError } from '../errors.ts';
 import { goStyleAwsErrorText, isResourceNotFound } from '../aws/aws-errors.ts';
 import type { DynamoDBLike } from './facades.ts';
@@ -25,7 +25,7 @@ export class DynamoDBDigest {
     let out;
     try {
       out = await this.ddb.send(
-        new GetItemCommand({
+        new (loadDynamoDb().GetItemCommand)({
           TableName: this.table,
           Key: { LockID: { S: this.lockId } },
           ProjectionExpression: 'LockID, Digest',
@@ -46,7 +46,7 @@ export class DynamoDBDigest {
   async put(hex: string): Promise<void> {
     try {
       await this.ddb.send(
-        new PutItemCommand({
+        new (loadDynamoDb().PutItemCommand)({
           TableName: this.table,
           Item: { LockID: { S: this.lockId }, Digest: { S: hex } },
         }),
@@ -60,7 +60,10 @@ export class DynamoDBDigest {
   async delete(): Promise<void> {
     try {
       await this.ddb.send(
-        new DeleteItemCommand({ TableName: this.table, Key: { LockID: { S: this.lockId } } }),
+        new (loadDynamoDb().DeleteItemCommand)({
+          TableName: this.table,
+          Key: { LockID: { S: this.lockId } },
+        }),
       );
     } catch (e) {
       throw this.wrap(e, 'DeleteItem', 'delete the state digest');
