@@ -25,6 +25,7 @@ import { generateLargeState } from './generate-large-state.ts';
 import { haveGnuTime, measure, measureInterleaved, median, runOnce, type Summary } from './measure.ts';
 import { profileColdStart } from './profile-cold-start.ts';
 import { createLockTable } from '../test/harness/lock-table.ts';
+import { s3BackendBlock } from '../test/harness/backend-block.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -115,24 +116,13 @@ async function main(): Promise<void> {
       NO_COLOR: '1',
     };
 
-    const backendBlock = (key: string): string => `terraform {
-  backend "s3" {
-    bucket                      = "${BUCKET}"
-    key                         = "${key}"
-    region                      = "us-east-1"
-    dynamodb_table              = "${TABLE}"
-    use_path_style              = true
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    endpoints = {
-      s3       = "${store.endpoint}"
-      dynamodb = "${ddbProxy.endpoint}"
-    }
-  }
-}
-`;
+    const backendBlock = (key: string): string =>
+      s3BackendBlock({
+        bucket: BUCKET,
+        key,
+        dynamodbTable: TABLE,
+        endpoints: { s3: store.endpoint, dynamodb: ddbProxy.endpoint },
+      });
     const makeDir = async (name: string, key: string): Promise<string> => {
       const dir = join(tmp.path, name);
       mkdirSync(dir);

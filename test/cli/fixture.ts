@@ -9,6 +9,7 @@ import { startTestStore, type TestStore } from '../harness/store.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { runBin, type BinResult } from './bin.ts';
 import { createLockTable } from '../harness/lock-table.ts';
+import { s3BackendBlock } from '../harness/backend-block.ts';
 
 export interface BackendFixture {
   store: TestStore;
@@ -56,31 +57,14 @@ export async function startBackendFixture(): Promise<BackendFixture> {
   const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', HOME: home };
   const backendBlock: BackendFixture['backendBlock'] = (o = {}) => {
     const lock = o.lock ?? 'dynamodb';
-    return [
-      'terraform {',
-      '  backend "s3" {',
-      `    bucket                      = "${bucket}"`,
-      `    key                         = "${o.key ?? 'app/terraform.tfstate'}"`,
-      '    region                      = "us-east-1"',
-      lock === 'dynamodb' || lock === 'both' ? `    dynamodb_table              = "${table}"` : '',
-      lock === 'lockfile' || lock === 'both' ? '    use_lockfile                = true' : '',
-      o.prefix !== undefined ? `    workspace_key_prefix        = "${o.prefix}"` : '',
-      '    use_path_style              = true',
-      '    skip_credentials_validation = true',
-      '    skip_requesting_account_id  = true',
-      '    skip_metadata_api_check     = true',
-      '    skip_region_validation      = true',
-      '    endpoints = {',
-      `      s3       = "${store.endpoint}"`,
-      `      dynamodb = "${ddb.endpoint}"`,
-      '    }',
-      '  }',
-      '}',
-      '',
-    ]
-      .filter((l) => l !== '')
-      .join('\n')
-      .concat('\n');
+    return s3BackendBlock({
+      bucket,
+      key: o.key ?? 'app/terraform.tfstate',
+      workspaceKeyPrefix: o.prefix,
+      dynamodbTable: lock === 'dynamodb' || lock === 'both' ? table : undefined,
+      useLockfile: lock === 'lockfile' || lock === 'both',
+      endpoints: { s3: store.endpoint, dynamodb: ddb.endpoint },
+    });
   };
   return {
     store,

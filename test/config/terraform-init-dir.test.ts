@@ -10,6 +10,7 @@ import { startMoto, motoAvailable, type MotoServer } from '../harness/moto.ts';
 import { runTerraform, terraformPath } from '../harness/terraform.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { createLockTable } from '../harness/lock-table.ts';
+import { s3BackendBlock } from '../harness/backend-block.ts';
 
 const missing = !terraformPath() ? 'terraform' : !motoAvailable() ? 'moto_server' : undefined;
 if (missing) console.log(`SKIPPED: ${missing} not found`);
@@ -54,26 +55,13 @@ describe(
       await mkdir(cwd);
       await writeFile(
         join(cwd, 'main.tf'),
-        `terraform {
-  backend "s3" {
-    bucket                      = "tfinit-bucket"
-    key                         = "apps/web/terraform.tfstate"
-    region                      = "us-east-1"
-    dynamodb_table              = "tf-locks"
-    workspace_key_prefix        = "ws"
-    use_path_style              = true
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    endpoints = {
-      s3       = "${ep}"
-      dynamodb = "${ep}"
-      sts      = "${ep}"
-    }
-  }
-}
-`,
+        s3BackendBlock({
+          bucket: 'tfinit-bucket',
+          key: 'apps/web/terraform.tfstate',
+          dynamodbTable: 'tf-locks',
+          workspaceKeyPrefix: 'ws',
+          endpoints: { s3: ep, dynamodb: ep, sts: ep },
+        }),
       );
       await tf(cwd, ['init', '-input=false', '-no-color']);
       await tf(cwd, ['workspace', 'new', '-no-color', 'staging']);

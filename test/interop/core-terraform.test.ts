@@ -21,6 +21,7 @@ import { isLockError } from '../../src/lock/lock-error.ts';
 import { readOutputs } from '../../src/backend/read-outputs.ts';
 import { parseState } from '../../src/state/parse-state.ts';
 import { createLockTable } from '../harness/lock-table.ts';
+import { s3BackendBlock } from '../harness/backend-block.ts';
 
 const tf = terraformPath();
 if (!tf) console.log('SKIPPED: terraform not found');
@@ -32,24 +33,14 @@ const PREFIX = 'workspaces';
 const TABLE = 'tf-locks';
 
 function mainTf(mode: Mode, bucket: string, s3: string, ddb: string): string {
-  return `terraform {
-  backend "s3" {
-    bucket                      = "${bucket}"
-    key                         = "${KEY}"
-    region                      = "us-east-1"
-    workspace_key_prefix        = "${PREFIX}"
-${mode !== 'lockfile' ? `    dynamodb_table              = "${TABLE}"\n` : ''}${mode !== 'dynamodb' ? '    use_lockfile                = true\n' : ''}    use_path_style              = true
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    endpoints = {
-      s3       = "${s3}"
-      dynamodb = "${ddb}"
-    }
-  }
-}
-
+  return `${s3BackendBlock({
+    bucket,
+    key: KEY,
+    workspaceKeyPrefix: PREFIX,
+    dynamodbTable: mode !== 'lockfile' ? TABLE : undefined,
+    useLockfile: mode !== 'dynamodb',
+    endpoints: { s3, dynamodb: ddb },
+  })}
 resource "terraform_data" "app" {
   for_each = toset(["api", "web"])
   input    = { name = each.key, replicas = 2 }

@@ -19,6 +19,7 @@ import { tempDir } from '../harness/tmp.ts';
 import { terraformPath, runTerraform } from '../harness/terraform.ts';
 import { startS3Upstream } from '../faults/fault-env.ts';
 import { createLockTable } from '../harness/lock-table.ts';
+import { s3BackendBlock } from '../harness/backend-block.ts';
 
 const WRITERS = 16;
 const ITERATIONS = 10;
@@ -245,26 +246,13 @@ describe('16 concurrent writers (separate processes)', () => {
         ).join('\n');
         await writeFile(
           join(dir, 'main.tf'),
-          `terraform {
-  backend "s3" {
-    bucket                      = "${BUCKET}"
-    key                         = "${key}"
-    region                      = "us-east-1"
-    dynamodb_table              = "${TABLE}"
-    use_lockfile                = true
-    use_path_style              = true
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    endpoints = {
-      s3       = "${s3Up!.endpoint}"
-      dynamodb = "${ddb.endpoint}"
-    }
-  }
-}
-
-${resources}`,
+          `${s3BackendBlock({
+            bucket: BUCKET,
+            key,
+            dynamodbTable: TABLE,
+            useLockfile: true,
+            endpoints: { s3: s3Up!.endpoint, dynamodb: ddb.endpoint },
+          })}\n${resources}`,
         );
         const init = await runTerraform(['init', '-input=false', '-no-color'], { cwd: dir, home, env });
         assert.equal(init.code, 0, `terraform init: ${init.stderr}`);

@@ -15,6 +15,7 @@ import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { startS3Upstream } from '../faults/fault-env.ts';
 import { createLockTable } from '../harness/lock-table.ts';
+import { s3BackendBlock } from '../harness/backend-block.ts';
 
 const CLI = resolve(import.meta.dirname, '../../dist/s3state.mjs');
 const BUCKET = 'crash';
@@ -126,25 +127,13 @@ before(async () => {
   };
   await writeFile(
     join(work.path, 'main.tf'),
-    `terraform {
-  backend "s3" {
-    bucket                      = "${BUCKET}"
-    key                         = "${KEY}"
-    region                      = "us-east-1"
-    dynamodb_table              = "${TABLE}"
-    use_lockfile                = true
-    use_path_style              = true
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    endpoints = {
-      s3       = "${up.endpoint}"
-      dynamodb = "${ddb.endpoint}"
-    }
-  }
-}
-`,
+    s3BackendBlock({
+      bucket: BUCKET,
+      key: KEY,
+      dynamodbTable: TABLE,
+      useLockfile: true,
+      endpoints: { s3: up.endpoint, dynamodb: ddb.endpoint },
+    }),
   );
   const init = await cli(['init', '-input=false']);
   assert.equal(init.code, 0, `s3state init: ${init.stderr}`);
