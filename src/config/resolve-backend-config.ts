@@ -39,7 +39,8 @@ export interface ResolveOptions {
   /** Ignore `.terraform/terraform.tfstate` and `.s3state/backend.json` (use `*.tf` + args only). @default false */
   ignoreSaved?: boolean | undefined;
   /**
-   * When a saved configuration is used, also parse the `*.tf` files to warn if their backend block
+   * When a saved configuration is used (`.terraform/terraform.tfstate` from `terraform init`, or the
+   * `.s3state/` record of `s3state init`), also parse the `*.tf` files to warn if their backend block
    * changed. Parsing loads the wasm HCL parser (~0.1–0.3 s); pass `false` for fast read-only commands.
    * @default true
    */
@@ -131,7 +132,9 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
   // Read .terraform first: with a saved configuration and no -backend-config, the *.tf files only
   // serve the "changed" warning, which callers may skip.
   const tfDir = await readTerraformDir(cwd, env.TF_DATA_DIR || '.terraform');
-  const savedWins = !opts.ignoreSaved && args.length === 0 && tfDir.saved !== undefined;
+  const rec = tfDir.saved ? { diagnostics: [] } : await readInitRecord(cwd);
+  const savedWins =
+    !opts.ignoreSaved && args.length === 0 && (tfDir.saved !== undefined || rec.layer !== undefined);
   const blocksR =
     savedWins && opts.checkChanged === false
       ? { blocks: [], files: [], diagnostics: [] }
@@ -176,7 +179,6 @@ export async function resolveBackendConfig(opts: ResolveOptions): Promise<Resolv
 
   files.push(...tfDir.files);
   diagnostics.push(...tfDir.diagnostics);
-  const rec = tfDir.saved ? { diagnostics: [] } : await readInitRecord(cwd);
   if (rec.path) files.push(rec.path);
 
   let origin: ResolvedBackendConfig['origin'] = 'configuration';
