@@ -42,12 +42,60 @@ const errors: [string, string, number][] = [
 ];
 for (const [input, message, offset] of errors) {
   test(`syntax error ${JSON.stringify(input)} at byte ${offset}`, () => {
-    assert.throws(
-      () => parseJson(input),
-      (e) => e instanceof JsonSyntaxError && e.offset === offset && e.message === message,
-    );
+    for (const lazyDepth of [Infinity, 0, 1]) {
+      assert.throws(
+        () => parseJson(input, { lazyDepth }),
+        (e) => e instanceof JsonSyntaxError && e.offset === offset && e.message === message,
+        `lazyDepth ${lazyDepth}`,
+      );
+    }
   });
 }
+
+test('lazy containers: same tree, same bytes, errors inside them reported as by the eager parser', () => {
+  const docs = [
+    '{"a":{"2":18446744073709551615,"1":[true,false,null,-1.5e+3,"\\u00e9\\"<"],"":{}},"b":[[],[{}]]}',
+    '[{"k": [ 1 , 2 ] , "s":"x\\ud800y" }, {"\\n":"\\/"}]',
+  ];
+  for (const text of docs) {
+    const eager = parseJson(text);
+    for (const lazyDepth of [0, 1, 2, 3]) {
+      const lazy = parseJson(text, { lazyDepth });
+      assert.equal(goMarshal(lazy), goMarshal(eager), `lazyDepth ${lazyDepth}`);
+      assert.deepEqual(toPlain(lazy), toPlain(eager));
+      assert.deepEqual(lazy, eager);
+    }
+  }
+  // Errors only a skipped container holds.
+  const bad = [
+    '{"a":[1,{"b":tru}]}',
+    '{"a":[1,{"b":"\\q"}]}',
+    '{"a":[1,{"b" 2}]}',
+    '{"a":[1,2,]}',
+    '{"a":[01]}',
+    '{"a":[1',
+    '{"a":["\u0001"]}',
+  ];
+  for (const text of bad) {
+    let eagerError: unknown;
+    try {
+      parseJson(text);
+    } catch (e) {
+      eagerError = e;
+    }
+    assert.ok(eagerError instanceof JsonSyntaxError, text);
+    assert.throws(
+      () => parseJson(text, { lazyDepth: 1 }),
+      (e) =>
+        e instanceof JsonSyntaxError && e.offset === eagerError.offset && e.message === eagerError.message,
+      text,
+    );
+  }
+  assert.throws(
+    () => parseJson('[' + '['.repeat(10000) + ']'.repeat(10001), { lazyDepth: 1 }),
+    (e) => e instanceof JsonSyntaxError && e.message.endsWith('exceeded max depth'),
+  );
+});
 
 test("nesting: 10000 levels parse, the 10001st fails like Go's limit (no stack overflow)", () => {
   const ok = '['.repeat(10000) + ']'.repeat(10000);

@@ -1,4 +1,4 @@
-import type { RawJson } from './raw-json.ts';
+import type { RawArray, RawJson, RawObject } from './raw-json.ts';
 
 /**
  * A JSON syntax error, reported the way Go's `encoding/json` does: `offset` is the number of UTF-8
@@ -22,8 +22,72 @@ const MAX_DEPTH = 10000; // Go's encoding/json nesting limit
  * string spelling are kept). Strict RFC 8259 grammar, like Go: no comments, no trailing commas;
  * a leading byte-order mark is an error. Throws {@link JsonSyntaxError}.
  */
-export function parseJson(text: string): RawJson {
-  return new Parser(text).parseDocument();
+export function parseJson(text: string, opts: ParseJsonOptions = {}): RawJson {
+  const lazyDepth = opts.lazyDepth ?? Infinity;
+  if (lazyDepth === Infinity) return new Parser(text, Infinity).parseDocument();
+  try {
+    return new Parser(text, lazyDepth).parseDocument();
+  } catch (e) {
+    // A syntax error inside a skipped container: parse eagerly to report it exactly as Go does.
+    if (e === LAZY_INVALID) return new Parser(text, Infinity).parseDocument();
+    throw e;
+  }
+}
+
+/** Options of {@link parseJson}. */
+export interface ParseJsonOptions {
+  /**
+   * Containers (objects and arrays) opened at this nesting depth or deeper (the top-level value is
+   * depth 0) are only validated while parsing; their tree is built from the kept source slice the
+   * first time `entries` / `items` is read. Saves time and memory when most of a large document is
+   * never inspected (e.g. instance attributes for `state list`). Results are identical either way.
+   * @default Infinity (build everything at once)
+   */
+  lazyDepth?: number | undefined;
+}
+
+/** Thrown by the skipping scanner; never escapes {@link parseJson}. */
+const LAZY_INVALID = new Error('invalid JSON inside a lazily parsed container');
+
+/** Where a lazy container keeps its source text, then its built tree (non-enumerable). */
+const LAZY_SOURCE = Symbol('lazy JSON source');
+
+interface LazyNode {
+  [LAZY_SOURCE]: string | RawJson;
+}
+
+function lazyBuild(node: LazyNode): RawJson {
+  const src = node[LAZY_SOURCE];
+  if (typeof src !== 'string') return src;
+  const built = new Parser(src, Infinity).parseDocument();
+  node[LAZY_SOURCE] = built;
+  return built;
+}
+
+function lazyEntries(this: LazyNode): readonly (readonly [string, RawJson])[] {
+  return (lazyBuild(this) as RawObject).entries;
+}
+
+function lazyItems(this: LazyNode): readonly RawJson[] {
+  return (lazyBuild(this) as RawArray).items;
+}
+
+const LAZY_OBJECT_MEMBERS = { enumerable: true, get: lazyEntries };
+const LAZY_ARRAY_ITEMS = { enumerable: true, get: lazyItems };
+
+/**
+ * A container node whose members are parsed from `text` (already validated) on first access. It
+ * looks like an ordinary node: `kind` and an enumerable `entries` / `items` (an accessor).
+ */
+function lazyContainer(text: string, isObject: boolean): RawJson {
+  const node = { kind: isObject ? 'object' : 'array' };
+  Object.defineProperty(node, LAZY_SOURCE, { value: text, writable: true, enumerable: false });
+  Object.defineProperty(
+    node,
+    isObject ? 'entries' : 'items',
+    isObject ? LAZY_OBJECT_MEMBERS : LAZY_ARRAY_ITEMS,
+  );
+  return node as RawJson;
 }
 
 /** Go's `quoteChar(byte)`: the offending byte as a Latin-1 rune, quoted like `strconv.Quote`. */
@@ -58,9 +122,165 @@ function wellFormed(s: string): string {
 
 type Frame = { items: RawJson[] } | { entries: [string, RawJson][]; key: string };
 
+/** Index after the string starting at `i` (a quote); throws {@link LAZY_INVALID} when malformed. */
+function skipString(s: string, i: number): number {
+  const n = s.length;
+  i++;
+  for (;;) {
+    const q = s.indexOf('"', i);
+    if (q < 0) throw LAZY_INVALID;
+    // Check the run up to the quote for control characters and escapes.
+    let j = i;
+    for (; j < q; j++) {
+      const c = s.charCodeAt(j);
+      if (c < 0x20) throw LAZY_INVALID;
+      if (c === 0x5c) break;
+    }
+    if (j === q) return q + 1;
+    // An escape at j: validate it and continue after it.
+    const e = s.charCodeAt(j + 1);
+    if (e === 0x75) {
+      for (let k = 2; k <= 5; k++) {
+        const h = s.charCodeAt(j + k);
+        if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46))) {
+          throw LAZY_INVALID;
+        }
+      }
+      i = j + 6;
+    } else if (
+      e === 0x22 ||
+      e === 0x5c ||
+      e === 0x2f ||
+      e === 0x62 ||
+      e === 0x66 ||
+      e === 0x6e ||
+      e === 0x72 ||
+      e === 0x74
+    ) {
+      i = j + 2;
+    } else {
+      throw LAZY_INVALID;
+    }
+    if (i > n) throw LAZY_INVALID;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Index after the number starting at `i`; throws {@link LAZY_INVALID} when malformed. */
+function skipNumber(s: string, i: number): number {
+  if (s.charCodeAt(i) === 0x2d) i++;
+  if (s.charCodeAt(i) === 0x30) i++;
+  else {
+    if (!isDigit(s.charCodeAt(i))) throw LAZY_INVALID;
+    while (isDigit(s.charCodeAt(i))) i++;
+  }
+  if (s.charCodeAt(i) === 0x2e) {
+    i++;
+    if (!isDigit(s.charCodeAt(i))) throw LAZY_INVALID;
+    while (isDigit(s.charCodeAt(i))) i++;
+  }
+  const e = s.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    i++;
+    const sign = s.charCodeAt(i);
+    if (sign === 0x2b || sign === 0x2d) i++;
+    if (!isDigit(s.charCodeAt(i))) throw LAZY_INVALID;
+    while (isDigit(s.charCodeAt(i))) i++;
+  }
+  return i;
+}
+
 class Parser {
   private i = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly lazyDepth: number,
+  ) {}
+
+  /**
+   * Validates the container starting at `this.i` (its opening bracket) without building it and
+   * moves past it. Throws {@link LAZY_INVALID} on any syntax error or when the nesting limit would
+   * be exceeded.
+   */
+  private skipContainer(depth: number): void {
+    const s = this.s;
+    const n = s.length;
+    let i = this.i;
+    // Expectation stack of closers; `depth` counts the enclosing containers for Go's limit.
+    const closers: number[] = [];
+    const bad = (): never => {
+      throw LAZY_INVALID;
+    };
+    // State machine over tokens: after an opener or comma we expect a value (or key); after a value
+    // we expect a comma or a closer.
+    let c = s.charCodeAt(i);
+    for (;;) {
+      // --- expect a value at i (c is s[i], whitespace already skipped)
+      if (c === 0x7b || c === 0x5b) {
+        if (depth + closers.length >= MAX_DEPTH) bad();
+        closers.push(c === 0x7b ? 0x7d : 0x5d);
+        i++;
+        while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+        if (c === closers[closers.length - 1]) {
+          closers.pop();
+          i++;
+        } else if (closers[closers.length - 1] === 0x7d) {
+          if (c !== 0x22) bad();
+          i = skipString(s, i);
+          while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+          if (c !== 0x3a) bad();
+          i++;
+          while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+          continue;
+        } else {
+          continue;
+        }
+      } else if (c === 0x22) {
+        i = skipString(s, i);
+      } else if (c === 0x74) {
+        if (!s.startsWith('true', i)) bad();
+        i += 4;
+      } else if (c === 0x66) {
+        if (!s.startsWith('false', i)) bad();
+        i += 5;
+      } else if (c === 0x6e) {
+        if (!s.startsWith('null', i)) bad();
+        i += 4;
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        i = skipNumber(s, i);
+      } else {
+        bad();
+      }
+      // --- after a value: comma or closer(s)
+      for (;;) {
+        if (closers.length === 0) {
+          this.i = i;
+          return;
+        }
+        while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+        const close = closers[closers.length - 1];
+        if (c === 0x2c) {
+          i++;
+          while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+          if (close === 0x7d) {
+            if (c !== 0x22) bad();
+            i = skipString(s, i);
+            while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+            if (c !== 0x3a) bad();
+            i++;
+            while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+          }
+          break;
+        }
+        if (c !== close || i >= n) bad();
+        closers.pop();
+        i++;
+      }
+    }
+  }
 
   parseDocument(): RawJson {
     this.ws();
@@ -106,6 +326,15 @@ class Parser {
       const c = s[this.i];
       if (c === '{' || c === '[') {
         if (stack.length >= MAX_DEPTH) this.fail('exceeded max depth');
+        if (stack.length >= this.lazyDepth) {
+          const start = this.i;
+          this.skipContainer(stack.length);
+          v = lazyContainer(s.slice(start, this.i), c === '{');
+        }
+      }
+      if (v !== undefined) {
+        // skipped container, attached below
+      } else if (c === '{' || c === '[') {
         this.i++;
         this.ws();
         if (c === '[') {

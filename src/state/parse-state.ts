@@ -57,9 +57,15 @@ function unsupported(detail: string, cause?: unknown): StateError {
   return new StateError(UNSUPPORTED_STATE_FORMAT, { detail, cause });
 }
 
+/**
+ * Nesting depth of the values inside an instance object (`resources[].instances[].attributes`):
+ * containers from there on are validated while parsing but built only when read.
+ */
+const LAZY_DEPTH = 5;
+
 function parseDocument(text: string): RawJson {
   try {
-    return parseJson(text);
+    return parseJson(text, { lazyDepth: LAZY_DEPTH });
   } catch (e) {
     if (e instanceof JsonSyntaxError) {
       throw unsupported(
