@@ -5,6 +5,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
   type CompletedPart,
@@ -180,14 +181,16 @@ export class S3RemoteClient implements RemoteClient {
 
   async put(data: Uint8Array): Promise<void> {
     const s = this.settings;
+    // The S3 operation that failed, for the message (multipart uploads name their step).
+    const step = { op: 'PutObject' };
     try {
-      if (data.byteLength > this.multipartThreshold) await this.putMultipart(data);
+      if (data.byteLength > this.multipartThreshold) await this.putMultipart(data, step);
       else await this.s3.send(new PutObjectCommand(putObjectInput(s, this.stateKey, data, s.stateTags)));
     } catch (e) {
-      if (isNoSuchBucket(e)) throw noSuchBucketError(s.bucket, e, 'failed to upload state: ', 'PutObject');
+      if (isNoSuchBucket(e)) throw noSuchBucketError(s.bucket, e, 'failed to upload state: ', step.op);
       throw new S3StateError(
         'AWS',
-        `failed to upload state: ${goStyleAwsErrorText(e, 'S3', 'PutObject')} (object "${this.stateKey}" in S3 bucket "${s.bucket}")`,
+        `failed to upload state: ${goStyleAwsErrorText(e, 'S3', step.op)} (object "${this.stateKey}" in S3 bucket "${s.bucket}")`,
         { cause: e },
       );
     }
@@ -207,7 +210,7 @@ export class S3RemoteClient implements RemoteClient {
     }
   }
 
-  private async putMultipart(data: Uint8Array): Promise<void> {
+  private async putMultipart(data: Uint8Array, step: { op: string }): Promise<void> {
     const s = this.settings;
     const create: CreateMultipartUploadCommandInput = {
       Bucket: s.bucket,
@@ -219,14 +222,18 @@ export class S3RemoteClient implements RemoteClient {
     const tagging = putObjectInput(s, this.stateKey, new Uint8Array(0), s.stateTags).Tagging;
     if (tagging !== undefined) create.Tagging = tagging;
     if (!s.skipS3Checksum) create.ChecksumAlgorithm = 'SHA256';
+    step.op = 'CreateMultipartUpload';
     const { UploadId } = await this.s3.send(new CreateMultipartUploadCommand(create));
     if (!UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
     const parts: CompletedPart[] = [];
+    const partMd5s: Buffer[] = [];
     try {
+      step.op = 'UploadPart';
       for (let off = 0, n = 1; off < data.byteLength; off += this.partSize, n++) {
         // subarray: a view, not a copy
         const body = data.subarray(off, Math.min(off + this.partSize, data.byteLength));
         const sha = s.skipS3Checksum ? undefined : createHash('sha256').update(body).digest('base64');
+        partMd5s.push(createHash('md5').update(body).digest());
         const out = await this.s3.send(
           new UploadPartCommand({
             Bucket: s.bucket,
@@ -245,16 +252,28 @@ export class S3RemoteClient implements RemoteClient {
           ...(sha ? { ChecksumSHA256: out.ChecksumSHA256 ?? sha } : {}),
         });
       }
-      await this.s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: s.bucket,
-          Key: this.stateKey,
-          UploadId,
-          MultipartUpload: { Parts: parts },
-          ...sseCustomerInput(s),
-        }),
-      );
+      step.op = 'CompleteMultipartUpload';
+      try {
+        await this.s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: s.bucket,
+            Key: this.stateKey,
+            UploadId,
+            MultipartUpload: { Parts: parts },
+            ...sseCustomerInput(s),
+          }),
+        );
+      } catch (e) {
+        // A lost response to a Complete that did succeed: the SDK's retry finds the upload gone.
+        // Accept it only when the stored object is provably this upload (multipart ETag and size).
+        if (!isNoSuchUpload(e) || !(await this.storedIsUpload(data.byteLength, partMd5s))) throw e;
+        this.reporter({
+          level: 'info',
+          message: `CompleteMultipartUpload response was lost, but ${this.location} holds the uploaded state`,
+        });
+      }
     } catch (e) {
+      if (isNoSuchUpload(e)) throw e; // completed or aborted elsewhere: nothing to abort
       try {
         await this.s3.send(
           new AbortMultipartUploadCommand({ Bucket: s.bucket, Key: this.stateKey, UploadId }),
@@ -266,6 +285,26 @@ export class S3RemoteClient implements RemoteClient {
         });
       }
       throw e;
+    }
+  }
+
+  /**
+   * True when the stored object is the multipart upload of `size` bytes whose parts have these MD5s:
+   * its ETag is S3's multipart ETag (MD5 of the concatenated part MD5s, `-` part count).
+   */
+  private async storedIsUpload(size: number, partMd5s: readonly Buffer[]): Promise<boolean> {
+    const want = `${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-${partMd5s.length}`;
+    try {
+      const head = await this.s3.send(
+        new HeadObjectCommand({
+          Bucket: this.settings.bucket,
+          Key: this.stateKey,
+          ...sseCustomerInput(this.settings),
+        }),
+      );
+      return head.ContentLength === size && head.ETag?.replace(/"/g, '') === want;
+    } catch {
+      return false;
     }
   }
 
@@ -289,6 +328,11 @@ export class S3RemoteClient implements RemoteClient {
       }
     }
   }
+}
+
+function isNoSuchUpload(e: unknown): boolean {
+  const x = e as { name?: unknown; Code?: unknown } | undefined;
+  return x?.name === 'NoSuchUpload' || x?.Code === 'NoSuchUpload';
 }
 
 /** The peers' missing-bucket error. */
