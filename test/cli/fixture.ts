@@ -1,14 +1,12 @@
 // A working directory with an s3 backend block pointing at the project's store (S3) and dynalite
 // (DynamoDB), both started on loopback ports by the test and stopped by `close()`.
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
-import { startTestStore, type TestStore } from '../harness/store.ts';
+import type { DynamoServer } from '../harness/dynalite.ts';
+import type { TestStore } from '../harness/store.ts';
+import { startLocalBackend } from '../harness/local-backend.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { runBin, type BinResult } from './bin.ts';
-import { createLockTable } from '../harness/lock-table.ts';
 import { s3BackendBlock } from '../harness/backend-block.ts';
 
 export interface BackendFixture {
@@ -39,19 +37,10 @@ let counter = 0;
 
 /** Starts the store and dynalite, creates a bucket and a lock table. */
 export async function startBackendFixture(): Promise<BackendFixture> {
-  const store = await startTestStore();
-  const ddb = await startDynalite();
-  const tmp = await tempDir('s3state-cli-');
   const bucket = 'tfstate';
-  const table = 'tf-locks';
-  await store.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const client = new DynamoDBClient({
-    endpoint: ddb.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await createLockTable(client, table);
-  client.destroy();
+  const local = await startLocalBackend({ buckets: [bucket] });
+  const { store, dynamo: ddb, table } = local;
+  const tmp = await tempDir('s3state-cli-');
   const home = path.join(tmp.path, 'home');
   await mkdir(home, { recursive: true });
   const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', HOME: home };
@@ -82,8 +71,7 @@ export async function startBackendFixture(): Promise<BackendFixture> {
     },
     run: (args, cwd, input) => runBin(args, { cwd, env, ...(input !== undefined ? { input } : {}) }),
     close: async () => {
-      await store.close();
-      await ddb.close();
+      await local.close();
       await tmp.cleanup();
     },
   };

@@ -8,10 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
-import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
-import { startTestStore, type TestStore } from '../harness/store.ts';
+import type { DynamoServer } from '../harness/dynalite.ts';
+import type { TestStore } from '../harness/store.ts';
+import { startLocalBackend, type LocalBackend } from '../harness/local-backend.ts';
 import { runTerraform, terraformPath, type RunResult } from '../harness/terraform.ts';
 import { tempDir } from '../harness/tmp.ts';
 import { waitFor } from '../harness/ports.ts';
@@ -20,7 +21,6 @@ import type { BackendSettings } from '../../src/backend/backend-settings.ts';
 import { isLockError } from '../../src/lock/lock-error.ts';
 import { readOutputs } from '../../src/backend/read-outputs.ts';
 import { parseState } from '../../src/state/parse-state.ts';
-import { createLockTable } from '../harness/lock-table.ts';
 import { s3BackendBlock } from '../harness/backend-block.ts';
 
 const tf = terraformPath();
@@ -62,26 +62,19 @@ output "db_password" {
 }
 
 describe('backend core ↔ terraform', { skip: tf ? false : 'terraform not found' }, () => {
+  let local: LocalBackend;
   let store: TestStore;
   let dyn: DynamoServer;
   let ddb: DynamoDBClient;
   let home: { path: string; cleanup: () => Promise<void> };
 
   before(async () => {
-    store = await startTestStore();
-    dyn = await startDynalite();
-    ddb = new DynamoDBClient({
-      endpoint: dyn.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    await createLockTable(ddb, TABLE);
+    local = await startLocalBackend({ table: TABLE });
+    ({ store, dynamo: dyn, ddb } = local);
     home = await tempDir('s3state-tf-home-');
   });
   after(async () => {
-    ddb?.destroy();
-    await store?.close();
-    await dyn?.close();
+    await local?.close();
     await home?.cleanup();
   });
 
@@ -294,6 +287,7 @@ describe(
   's3state pushes a corpus state that terraform wrote elsewhere',
   { skip: tf ? false : 'terraform not found' },
   () => {
+    let local: LocalBackend;
     let store: TestStore;
     let dyn: DynamoServer;
     let ddb: DynamoDBClient;
@@ -303,15 +297,8 @@ describe(
     const corpusDir = path.resolve(import.meta.dirname, '../../../shared/spec/corpus');
 
     before(async () => {
-      store = await startTestStore();
-      dyn = await startDynalite();
-      ddb = new DynamoDBClient({
-        endpoint: dyn.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
-      await createLockTable(ddb, TABLE);
-      await store.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      local = await startLocalBackend({ table: TABLE, buckets: [bucket] });
+      ({ store, dynamo: dyn, ddb } = local);
       home = await tempDir('s3state-tf-home-');
       // The very configuration the corpus state was produced with, pointed at our servers.
       const tfText = (await readFile(path.join(corpusDir, '_gen/s3ddb/main.tf'), 'utf8'))
@@ -320,9 +307,7 @@ describe(
       await writeFile(path.join(home.path, 'main.tf'), tfText);
     });
     after(async () => {
-      ddb?.destroy();
-      await store?.close();
-      await dyn?.close();
+      await local?.close();
       await home?.cleanup();
     });
 
