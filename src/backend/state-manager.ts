@@ -13,7 +13,9 @@ import { S3RemoteClient, md5Hex } from '../remote/s3-remote-client.ts';
 import { newLineage } from '../state/lineage.ts';
 import { parseState } from '../state/parse-state.ts';
 import type { StateFile, StateFlavor } from '../state/state-file.ts';
-import { emptyState, writeState } from '../state/write-state.ts';
+import type { RawJson } from '../state/raw-json.ts';
+import { sameJsonBytes } from '../state/same-json.ts';
+import { emptyState, stateToJson, writeState } from '../state/write-state.ts';
 import type { BackendSettings } from './backend-settings.ts';
 import { scopedLock, type StateLock } from './state-lock.ts';
 import { lockPath, workspaceStateKey } from './workspace-keys.ts';
@@ -233,7 +235,9 @@ function isLockInfo(req: LockRequest): req is LockInfo {
 
 /** Same content ignoring the header (version, lineage, serial), as the peers' `StatesMarshalEqual`. */
 function sameContent(a: StateFile, b: StateFile): boolean {
-  const norm = (s: StateFile): string =>
-    writeState({ ...s, lineage: '', serial: 0n, terraformVersion: '' }, { flavor: 'terraform' });
-  return norm(a) === norm(b);
+  // Equal serialisations, decided by walking both trees (no serialising, no building of lazily
+  // parsed attributes whose source text is identical).
+  const norm = (s: StateFile): RawJson =>
+    stateToJson({ ...s, lineage: '', serial: 0n, terraformVersion: '' }, 'terraform');
+  return sameJsonBytes(norm(a), norm(b));
 }

@@ -49,19 +49,18 @@ export interface ParseJsonOptions {
 /** Thrown by the skipping scanner; never escapes {@link parseJson}. */
 const LAZY_INVALID = new Error('invalid JSON inside a lazily parsed container');
 
-/** Where a lazy container keeps its source text, then its built tree (non-enumerable). */
+/** Where a lazy container keeps its source text (non-enumerable). */
 const LAZY_SOURCE = Symbol('lazy JSON source');
+/** Where a lazy container keeps its tree once built (non-enumerable). */
+const LAZY_TREE = Symbol('lazy JSON tree');
 
 interface LazyNode {
-  [LAZY_SOURCE]: string | RawJson;
+  [LAZY_SOURCE]: string;
+  [LAZY_TREE]: RawJson | undefined;
 }
 
 function lazyBuild(node: LazyNode): RawJson {
-  const src = node[LAZY_SOURCE];
-  if (typeof src !== 'string') return src;
-  const built = new Parser(src, Infinity).parseDocument();
-  node[LAZY_SOURCE] = built;
-  return built;
+  return (node[LAZY_TREE] ??= new Parser(node[LAZY_SOURCE], Infinity).parseDocument());
 }
 
 function lazyEntries(this: LazyNode): readonly (readonly [string, RawJson])[] {
@@ -76,12 +75,23 @@ const LAZY_OBJECT_MEMBERS = { enumerable: true, get: lazyEntries };
 const LAZY_ARRAY_ITEMS = { enumerable: true, get: lazyItems };
 
 /**
+ * The exact source text of a container that {@link parseJson} parsed lazily (see
+ * {@link ParseJsonOptions.lazyDepth}), or `undefined` for any other node. Two lazy nodes with the
+ * same source have the same tree.
+ */
+export function lazySourceOf(node: RawJson): string | undefined {
+  const src = (node as Partial<LazyNode>)[LAZY_SOURCE];
+  return typeof src === 'string' ? src : undefined;
+}
+
+/**
  * A container node whose members are parsed from `text` (already validated) on first access. It
  * looks like an ordinary node: `kind` and an enumerable `entries` / `items` (an accessor).
  */
 function lazyContainer(text: string, isObject: boolean): RawJson {
   const node = { kind: isObject ? 'object' : 'array' };
-  Object.defineProperty(node, LAZY_SOURCE, { value: text, writable: true, enumerable: false });
+  Object.defineProperty(node, LAZY_SOURCE, { value: text, enumerable: false });
+  Object.defineProperty(node, LAZY_TREE, { value: undefined, writable: true, enumerable: false });
   Object.defineProperty(
     node,
     isObject ? 'entries' : 'items',

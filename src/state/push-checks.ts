@@ -1,7 +1,9 @@
 import { StateError } from '../errors.ts';
 import { serialOf } from './state-file.ts';
 import type { StateFile } from './state-file.ts';
-import { writeState } from './write-state.ts';
+import type { RawJson } from './raw-json.ts';
+import { sameJsonBytes } from './same-json.ts';
+import { stateToJson } from './write-state.ts';
 
 /**
  * True when the state holds nothing: no resources and no root outputs (Terraform's
@@ -11,7 +13,7 @@ export function isEmptyState(s: StateFile | undefined): boolean {
   return s === undefined || (s.resources.length === 0 && s.outputs.size === 0);
 }
 
-function bodyOf(s: StateFile): string {
+function bodyOf(s: StateFile): RawJson {
   // Serialise without the header, with Go's normalisations (sorted resources/instances/outputs),
   // and with "no check results" spelled one way, since Terraform keeps no difference in memory.
   const checks = s.checkResults === undefined || s.checkResults?.length === 0 ? null : s.checkResults;
@@ -19,19 +21,20 @@ function bodyOf(s: StateFile): string {
     ...r,
     instances: r.instances.map((i) => (i.private === '' ? { ...i, private: undefined } : i)),
   }));
-  return writeState(
+  return stateToJson(
     { ...s, terraformVersion: '', serial: 0n, lineage: '', checkResults: checks, resources },
-    { flavor: 'terraform', indent: false },
+    'terraform',
   );
 }
 
 /**
  * True when two states have the same content, ignoring the header (`terraform_version`, `serial`,
  * `lineage`): the remote state manager's test for "nothing changed, do not write" (spec §5.3).
- * Compared on serialised bytes, like Terraform's `StatesMarshalEqual`.
+ * Equal when the serialised bytes are, like Terraform's `StatesMarshalEqual` (decided by walking both
+ * trees, see {@link sameJsonBytes}).
  */
 export function statesEqualIgnoringHeader(a: StateFile, b: StateFile): boolean {
-  return bodyOf(a) === bodyOf(b);
+  return sameJsonBytes(bodyOf(a), bodyOf(b));
 }
 
 /**
