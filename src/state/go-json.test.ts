@@ -43,3 +43,34 @@ test('goStringCompare orders by UTF-8 bytes (astral characters after U+FFFF-rang
   const sorted = ['b', '\u{1F600}', 'B', '\uFB01', 'a', ''].sort(goStringCompare);
   assert.deepEqual(sorted, ['', 'B', 'a', 'b', '\uFB01', '\u{1F600}']);
 });
+
+test('lazily parsed containers are copied only when that is exactly what the writer produces', async () => {
+  const { parseJson } = await import('./parse-json.ts');
+  const docs = [
+    '{"a":{"b":[1,{"c":"d"}],"e":{}}}',
+    '{\n  "a": {\n    "b": [\n      1,\n      {\n        "c": "d"\n      }\n    ],\n    "e": {}\n  }\n}',
+    '{\n  "a": {\n    "b": [\n      1,\n      {\n        "c":"d"\n      }\n    ],\n    "e": {}\n  }\n}',
+    '{\n  "a": {\n    "b": [ ],\n    "e": {}\n  }\n}',
+    '{\n  "a": {\n    "b": [],\n    "e": {}\n  }\n }',
+    '{\n  "a": {\n    "\\u0041": 1,\n    "e<": 2\n  }\n}',
+    '{\n  "a": {\n    "s": "<&>",\n    "t": "\\u003c\\"\\\\"\n  }\n}',
+    '{\n  "a": {\n    "x": 1.50e+3 ,\n    "y": [true,false,null]\n  }\n}',
+    '{"a":{"x":1 }}',
+    '{"a":{"x" :1}}',
+    '{"a":[{},[],[[]],{"k":[]}]}',
+    '{\n\t"a": {\n\t\t"b": 1\n\t}\n}',
+  ];
+  for (const text of docs) {
+    const eager = parseJson(text);
+    for (const lazyDepth of [0, 1, 2]) {
+      const lazy = parseJson(text, { lazyDepth });
+      for (const indent of ['', '  ', '\t']) {
+        assert.equal(
+          goMarshal(lazy, indent),
+          goMarshal(eager, indent),
+          `${text} lazyDepth ${lazyDepth} indent ${JSON.stringify(indent)}`,
+        );
+      }
+    }
+  }
+});

@@ -1,3 +1,4 @@
+import { lazySourceOf } from './parse-json.ts';
 import type { RawArray, RawJson, RawObject } from './raw-json.ts';
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
@@ -109,19 +110,29 @@ export function goMarshal(node: RawJson, indent = ''): string {
         out.push(cur.raw === undefined ? goQuote(cur.value) : goCompactStringToken(cur.raw));
         break;
       case 'array':
+      case 'object': {
+        // A lazily parsed container whose source already is exactly what we would write here is
+        // copied as it is (and never built).
+        const src = lazySourceOf(cur);
+        if (src !== undefined && isMarshalled(src, pad, indent)) {
+          out.push(src);
+          break;
+        }
+        if (cur.kind === 'object') {
+          if (cur.entries.length === 0) out.push('{}');
+          else {
+            out.push('{');
+            stack.push({ node: cur, i: 0, pad });
+          }
+          break;
+        }
         if (cur.items.length === 0) out.push('[]');
         else {
           out.push('[');
           stack.push({ node: cur, i: 0, pad });
         }
         break;
-      case 'object':
-        if (cur.entries.length === 0) out.push('{}');
-        else {
-          out.push('{');
-          stack.push({ node: cur, i: 0, pad });
-        }
-        break;
+      }
     }
     for (;;) {
       const top = stack[stack.length - 1];
@@ -147,6 +158,96 @@ export function goMarshal(node: RawJson, indent = ''): string {
       stack.pop();
     }
   }
+}
+
+/**
+ * True when `src` (a valid JSON container) is byte for byte what {@link goMarshal} writes for its
+ * tree at a position whose line prefix is `pad` (`"\n"` + indentation; ignored when `indent` is
+ * `""`): whitespace exactly where the writer puts it, no character the writer would re-escape, and
+ * object keys spelled as {@link goQuote} spells them. Conservative: `false` means "write it".
+ */
+export function isMarshalled(src: string, pad: string, indent: string): boolean {
+  if (HTML_OR_LINESEP_TEST.test(src)) return false;
+  const sep = indent === '' ? ':' : ': ';
+  const n = src.length;
+  const objects: boolean[] = [];
+  let cur = indent === '' ? '' : pad;
+  let expectKey = false;
+  let i = 0;
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      for (;;) {
+        const d = src.charCodeAt(j);
+        if (d === 0x22) break;
+        j += d === 0x5c ? 2 : 1;
+      }
+      if (expectKey) {
+        if (NEEDS_ESCAPE.test(src.slice(i + 1, j))) return false;
+        if (!src.startsWith(sep, j + 1)) return false;
+        i = j + 1 + sep.length;
+        expectKey = false;
+        continue;
+      }
+      i = j + 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      const close = c === 0x7b ? 0x7d : 0x5d;
+      if (src.charCodeAt(i + 1) === close) i += 2;
+      else {
+        objects.push(c === 0x7b);
+        if (indent !== '') cur += indent;
+        i++;
+        if (!src.startsWith(cur, i)) return false;
+        i += cur.length;
+        expectKey = c === 0x7b;
+        continue;
+      }
+    } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x2c || c === 0x3a) {
+      return false;
+    } else if (c === 0x7d || c === 0x5d) {
+      return false;
+    } else {
+      // number or literal: up to the next structural character
+      i++;
+      for (;;) {
+        const d = src.charCodeAt(i);
+        if (
+          i >= n ||
+          d === 0x2c ||
+          d === 0x7d ||
+          d === 0x5d ||
+          d === 0x20 ||
+          d === 0x0a ||
+          d === 0x0d ||
+          d === 0x09
+        )
+          break;
+        i++;
+      }
+    }
+    // After a value: a comma and the next member, or the closer(s).
+    for (;;) {
+      const top = objects.length - 1;
+      if (top < 0) return i === n;
+      const d = src.charCodeAt(i);
+      if (d === 0x2c) {
+        i++;
+        if (!src.startsWith(cur, i)) return false;
+        i += cur.length;
+        expectKey = objects[top] === true;
+        break;
+      }
+      const outer = indent === '' ? '' : cur.slice(0, cur.length - indent.length);
+      if (!src.startsWith(outer, i)) return false;
+      i += outer.length;
+      if (src.charCodeAt(i) !== (objects[top] ? 0x7d : 0x5d)) return false;
+      i++;
+      objects.pop();
+      cur = outer;
+    }
+  }
+  return false;
 }
 
 /**
