@@ -9,12 +9,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createAwsClients, type AwsClients } from '../../src/aws/create-aws-clients.ts';
-import type { AwsOptions } from '../../src/aws/aws-options.ts';
 import type { BackendSettings } from '../../src/backend/backend-settings.ts';
 import { startDynalite } from '../harness/dynalite.ts';
 import { startTestStore } from '../harness/store.ts';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.ts';
 import { createLockTable } from '../harness/lock-table.ts';
+import { localAwsOptions } from '../harness/local-aws-options.ts';
 
 export const BUCKET = 'fault-bucket';
 export const TABLE = 'fault-locks';
@@ -96,22 +96,12 @@ export async function startFaultEnv(opts: { withS3: boolean }): Promise<FaultEnv
       directS3,
       directDdb,
       clients(maxRetries: number): AwsClients {
-        const o: AwsOptions = {
-          region: 'us-east-1',
+        const o = localAwsOptions({
           accessKey: s3Creds.accessKeyId,
           secretKey: s3Creds.secretAccessKey,
           endpoints: { dynamodb: ddbProxy.endpoint, ...(s3Proxy ? { s3: s3Proxy.endpoint } : {}) },
-          usePathStyle: true,
           maxRetries,
-          insecure: false,
-          skipCredentialsValidation: true,
-          skipRegionValidation: true,
-          skipMetadataApiCheck: true,
-          skipRequestingAccountId: true,
-          skipS3Checksum: false,
-          useDualstackEndpoint: false,
-          useFipsEndpoint: false,
-        };
+        });
         // An empty environment: no AWS_* variables or shared files of the machine leak in.
         const c = createAwsClients(o, { env: { HOME: '/nonexistent' } });
         made.push(c);

@@ -12,6 +12,7 @@ import type { BackendSettings } from '../../src/backend/backend-settings.ts';
 import { emptyState } from '../../src/state/write-state.ts';
 import { rawArray, rawObject, rawString, RAW_NULL } from '../../src/state/raw-json.ts';
 import type { ResourceState } from '../../src/state/state-file.ts';
+import { localAwsOptions } from '../harness/local-aws-options.ts';
 
 /** What the worker is told. */
 export interface WorkerConfig {
@@ -52,22 +53,12 @@ function workerResource(name: string, iteration: number): ResourceState {
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.env.S3STATE_WORKER ?? '') as WorkerConfig;
   const clients = createAwsClients(
-    {
+    localAwsOptions({
       region: cfg.settings.region,
       accessKey: cfg.accessKey,
       secretKey: cfg.secretKey,
       endpoints: { s3: cfg.s3Endpoint, dynamodb: cfg.dynamodbEndpoint },
-      usePathStyle: true,
-      maxRetries: 5,
-      insecure: false,
-      skipCredentialsValidation: true,
-      skipRegionValidation: true,
-      skipMetadataApiCheck: true,
-      skipRequestingAccountId: true,
-      skipS3Checksum: false,
-      useDualstackEndpoint: false,
-      useFipsEndpoint: false,
-    },
+    }),
     { env: { HOME: '/nonexistent' } },
   );
   const backend = new S3Backend({ settings: cfg.settings, s3: clients.s3(), dynamodb: clients.dynamodb() });
