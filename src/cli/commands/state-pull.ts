@@ -23,12 +23,18 @@ export async function run(ctx: CommandContext): Promise<number> {
       ctx.io.out(writeState(empty, { flavor: 'terraform' }) + '\n');
       return EXIT.OK;
     }
-    const bytes = Buffer.from(read.payload.data);
+    const data = read.payload.data;
     // Terraform re-serialises with its indented writer: a state it wrote comes out as stored; a compact
     // (OpenTofu) state is re-indented.
-    const text = bytes.toString('utf8');
-    const indented = text.startsWith('{\n') && text.endsWith('\n');
-    ctx.io.out((indented ? text : writeState(read.state, { flavor: 'terraform' })) + '\n');
+    const indented =
+      data.byteLength >= 3 && data[0] === 0x7b && data[1] === 0x0a && data[data.byteLength - 1] === 0x0a;
+    // A view on the bytes (no copy); written in two parts so the large text is not concatenated.
+    ctx.io.out(
+      indented
+        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')
+        : writeState(read.state, { flavor: 'terraform' }),
+    );
+    ctx.io.out('\n');
     return EXIT.OK;
   });
 }
