@@ -636,19 +636,20 @@ function tfSessionFields(o: Values, prefix: string): Diagnostic[] {
   return d;
 }
 
+/** Terraform's checks of a required `role_arn` (assume_role and web identity alike). */
+function tfRoleArn(o: Values, path: string): Diagnostic[] {
+  const roleArn = str(o, 'role_arn');
+  if (roleArn === undefined) return [missingRequired(path)];
+  return firstOf(
+    () => nonEmpty(roleArn, path),
+    () => tfArn(roleArn, path, 'role'),
+  );
+}
+
 function tfAssumeRole(ar: Values): Diagnostic[] {
   const d: Diagnostic[] = [];
   const p = (n: string) => `assume_role.${n}`;
-  const roleArn = str(ar, 'role_arn');
-  if (roleArn === undefined) d.push(missingRequired(p('role_arn')));
-  else {
-    d.push(
-      ...firstOf(
-        () => nonEmpty(roleArn, p('role_arn')),
-        () => tfArn(roleArn, p('role_arn'), 'role'),
-      ),
-    );
-  }
+  d.push(...tfRoleArn(ar, p('role_arn')));
   const ext = str(ar, 'external_id');
   if (ext !== undefined) {
     d.push(
@@ -674,16 +675,7 @@ function tfAssumeRole(ar: Values): Diagnostic[] {
 function tfWebIdentity(wi: Values): Diagnostic[] {
   const d: Diagnostic[] = [];
   const p = (n: string) => `assume_role_with_web_identity.${n}`;
-  const roleArn = str(wi, 'role_arn');
-  if (roleArn === undefined) d.push(missingRequired(p('role_arn')));
-  else {
-    d.push(
-      ...firstOf(
-        () => nonEmpty(roleArn, p('role_arn')),
-        () => tfArn(roleArn, p('role_arn'), 'role'),
-      ),
-    );
-  }
+  d.push(...tfRoleArn(wi, p('role_arn')));
   const hasToken = isSet(wi, 'web_identity_token');
   const hasFile = isSet(wi, 'web_identity_token_file');
   if (hasToken === hasFile) {
