@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { parseState } from '../../src/state/parse-state.ts';
+import { writeState } from '../../src/state/write-state.ts';
 import { corpusDir, ensureBuilt } from './bin.ts';
 import { startBackendFixture, type BackendFixture } from './fixture.ts';
 
@@ -108,6 +110,18 @@ describe('s3state bin against the local store + dynalite', () => {
       const orig = JSON.parse(corpus('gen-tf1.11.4-features-deposed-tainted-checks.tfstate')) as typeof doc;
       assert.equal(doc.serial, 1);
       assert.equal(doc.resources.length, orig.resources.length);
+    });
+    test("state pull of a compact (OpenTofu-written) object prints terraform's indented bytes", async () => {
+      const original = corpus('gen-tf1.11.4-features-deposed-tainted-checks.tfstate');
+      const compact = writeState(parseState(original), { flavor: 'opentofu' });
+      assert.notEqual(compact, original);
+      const cdir = await f.makeDir({ key: 'compact/terraform.tfstate', lock: 'none' });
+      await f.store.s3.send(
+        new PutObjectCommand({ Bucket: f.bucket, Key: 'compact/terraform.tfstate', Body: compact }),
+      );
+      const r = await f.run(['state', 'pull'], cdir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, original + '\n');
     });
     test("state show of a missing instance: exit 1 with the peers' message", async () => {
       const r = await f.run(['state', 'show', 'terraform_data.nope'], dir);

@@ -23,17 +23,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       ctx.io.out(writeState(empty, { flavor: 'terraform' }) + '\n');
       return EXIT.OK;
     }
-    const data = read.payload.data;
-    // Terraform re-serialises with its indented writer: a state it wrote comes out as stored; a compact
-    // (OpenTofu) state is re-indented.
-    const indented =
-      data.byteLength >= 3 && data[0] === 0x7b && data[1] === 0x0a && data[data.byteLength - 1] === 0x0a;
-    // A view on the bytes (no copy); written in two parts so the large text is not concatenated.
-    ctx.io.out(
-      indented
-        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')
-        : writeState(read.state, { flavor: 'terraform' }),
-    );
+    // Terraform re-serialises the snapshot with its own writer; ours reproduces its bytes exactly
+    // (corpus round trip), so a state terraform wrote comes out as stored and a compact (OpenTofu)
+    // state is re-indented — decided by the writer itself, not by sniffing the stored layout.
+    ctx.io.out(writeState(read.state, { flavor: 'terraform' }));
     ctx.io.out('\n');
     return EXIT.OK;
   });
