@@ -469,40 +469,32 @@ function tofuWebIdentity(wi: Values): Diagnostic[] {
 const LEGACY_URL_NOTE =
   'Using an incomplete URL, such as a hostname only, may work, but may have unexpected behavior.';
 
-function tfLegacyUrl(v: string, path: string): Diagnostic[] {
+/**
+ * Terraform's URL checks: an unparsable value is an error; a value without scheme or host is a
+ * warning for the legacy endpoint attributes and an error for `endpoints.sso` / IMDS endpoint.
+ */
+function tfUrl(v: string, path: string, incomplete: 'warning' | 'error'): Diagnostic[] {
   const u = goParseUrl(v);
   if (!u.ok)
     return [
       err('Invalid Value', `The value ${JSON.stringify(v)} cannot be parsed as a URL: ${u.error}`, path),
     ];
-  if (u.scheme === '' || u.host === '') {
-    return [
-      warn(
-        'Complete URL Expected',
-        `The value should be a valid URL containing at least a scheme and hostname. Had ${JSON.stringify(v)}.\n\n${LEGACY_URL_NOTE}`,
-        path,
-      ),
-    ];
-  }
-  return [];
-}
-
-function tfValidUrl(v: string, path: string): Diagnostic[] {
-  const u = goParseUrl(v);
-  if (!u.ok)
-    return [
-      err('Invalid Value', `The value ${JSON.stringify(v)} cannot be parsed as a URL: ${u.error}`, path),
-    ];
-  if (u.scheme === '' || u.host === '') {
-    return [
-      err(
-        'Invalid Value',
-        `The value must be a valid URL containing at least a scheme and hostname. Had ${JSON.stringify(v)}`,
-        path,
-      ),
-    ];
-  }
-  return [];
+  if (u.scheme !== '' && u.host !== '') return [];
+  return incomplete === 'warning'
+    ? [
+        warn(
+          'Complete URL Expected',
+          `The value should be a valid URL containing at least a scheme and hostname. Had ${JSON.stringify(v)}.\n\n${LEGACY_URL_NOTE}`,
+          path,
+        ),
+      ]
+    : [
+        err(
+          'Invalid Value',
+          `The value must be a valid URL containing at least a scheme and hostname. Had ${JSON.stringify(v)}`,
+          path,
+        ),
+      ];
 }
 
 const SESSION_NAME_RE = /^[\w+=,.@-]*$/;
@@ -575,14 +567,14 @@ function validateTerraform(values: Values, env: Env): Diagnostic[] {
       );
     }
     const ev = str(eps, svc);
-    if (ev !== undefined) d.push(...tfLegacyUrl(ev, `endpoints.${svc}`));
+    if (ev !== undefined) d.push(...tfUrl(ev, `endpoints.${svc}`, 'warning'));
     const lv = str(values, legacy);
-    if (lv !== undefined) d.push(...tfLegacyUrl(lv, legacy));
+    if (lv !== undefined) d.push(...tfUrl(lv, legacy, 'warning'));
   }
   const sso = str(eps, 'sso');
-  if (sso !== undefined) d.push(...tfValidUrl(sso, 'endpoints.sso'));
+  if (sso !== undefined) d.push(...tfUrl(sso, 'endpoints.sso', 'error'));
   const imds = str(values, 'ec2_metadata_service_endpoint');
-  if (imds !== undefined) d.push(...tfValidUrl(imds, 'ec2_metadata_service_endpoint'));
+  if (imds !== undefined) d.push(...tfUrl(imds, 'ec2_metadata_service_endpoint', 'error'));
   const mode = str(values, 'ec2_metadata_service_endpoint_mode');
   if (mode !== undefined && mode !== 'IPv4' && mode !== 'IPv6') {
     d.push(err('Invalid Value', 'Value must be one of [IPv4, IPv6]', 'ec2_metadata_service_endpoint_mode'));
