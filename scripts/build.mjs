@@ -23,6 +23,8 @@ const common = {
   banner: { js: requireShim },
   // The HCL parser ships a wasm file next to its JS; keep it as a package import.
   external: ['@cdktf/hcl2json', 'dynalite'],
+  // src/aws/load-sdk.ts then loads the AWS SDK from dist/chunks/aws-sdk.cjs (built last, below).
+  define: { S3STATE_VENDOR_BUNDLE: 'true' },
 };
 if (existsSync('src/cli/main.ts')) {
   // Chunk names carry content hashes: without this, every build left its old chunks behind.
@@ -39,3 +41,13 @@ if (existsSync('src/cli/main.ts')) {
 if (existsSync('src/index.ts')) {
   await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.mjs', splitting: false });
 }
+// The AWS SDK, one CommonJS file outside the ESM chunk graph (see src/aws/load-sdk.ts).
+await build({
+  ...common,
+  banner: {},
+  define: {},
+  format: 'cjs',
+  entryPoints: ['scripts/aws-sdk-vendor.cjs'],
+  outfile: 'dist/chunks/aws-sdk.cjs',
+  splitting: false,
+});

@@ -4,7 +4,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, S3StateError } from '../errors.ts';
 import type { AwsOptions } from './aws-options.ts';
-import { createHttpHandler, type HttpSettings } from './create-http-handler.ts';
+import { createHttpHandler, tlsOptions, type HttpSettings } from './create-http-handler.ts';
+import type { DynamoDBLike, S3Like } from '../remote/facades.ts';
+import { LeanDynamoDBClient, LeanS3Client, type LeanClientOptions } from './lean-clients.ts';
 import { loadDynamoDb, loadS3, loadSts } from './load-sdk.ts';
 import { createCredentialChain, type AwsEvent } from './credential-chain.ts';
 import { redactUrl, resolveProxyConfig } from './proxy-config.ts';
@@ -22,6 +24,14 @@ export interface AwsClients {
   s3(): S3Client;
   /** DynamoDB client (custom endpoint applied). */
   dynamodb(): DynamoDBClient;
+  /**
+   * The S3 client the core should use: the lean reader (see `lean-clients.ts`) when this configuration
+   * allows it, which serves GetObject/ListObjectsV2 without loading the SDK and hands everything else
+   * to {@link s3}; otherwise {@link s3} itself.
+   */
+  s3Facade(): S3Like;
+  /** Like {@link s3Facade}, for DynamoDB (GetItem lean). */
+  dynamodbFacade(): DynamoDBLike;
   /** STS client (`sts_region`, custom endpoint applied). */
   sts(): STSClient;
   /**
@@ -140,12 +150,36 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
     return { ...rest, ...(opts.endpoints.sso ? { endpoint: opts.endpoints.sso } : {}) };
   };
 
-  const files = new SharedAwsFiles(resolveSharedFilePaths(opts, env));
+  const paths = resolveSharedFilePaths(opts, env);
+  const files = new SharedAwsFiles(paths);
   const chain = createCredentialChain(opts, { env, files, stsClientConfig, ssoClientConfig, reporter });
 
   let s3: S3Client | undefined;
   let dynamodb: DynamoDBClient | undefined;
   let sts: STSClient | undefined;
+  let leanS3: LeanS3Client | undefined;
+  let leanDynamoDb: LeanDynamoDBClient | undefined;
+
+  const leanOptions = (service: 's3' | 'dynamodb'): LeanClientOptions | undefined => {
+    const endpoint = leanEndpoint(opts, env, service, paths.config);
+    if (!endpoint) return undefined;
+    let settings: HttpSettings;
+    try {
+      settings = http();
+    } catch {
+      return undefined; // the SDK client reports the bad CA bundle or proxy
+    }
+    if (settings.proxy.httpProxy || settings.proxy.httpsProxy) return undefined;
+    const ua = userAgent.map(([n, v]) => (v === undefined ? n : `${n}/${v}`)).join(' ');
+    return {
+      endpoint,
+      region: opts.region,
+      forcePathStyle: opts.usePathStyle,
+      credentials: chain.provider,
+      tls: tlsOptions(settings),
+      userAgent: `lang/js md/nodejs#${process.versions.node} os/${process.platform} api/${service} ${ua}`,
+    };
+  };
 
   const clients: AwsClients = {
     s3() {
@@ -166,6 +200,20 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
         ...(opts.endpoints.dynamodb ? { endpoint: opts.endpoints.dynamodb } : {}),
       });
       return dynamodb;
+    },
+    s3Facade() {
+      if (leanS3) return leanS3;
+      const o = leanOptions('s3');
+      if (!o) return clients.s3();
+      leanS3 = new LeanS3Client(o, () => clients.s3());
+      return leanS3;
+    },
+    dynamodbFacade() {
+      if (leanDynamoDb) return leanDynamoDb;
+      const o = leanOptions('dynamodb');
+      if (!o) return clients.dynamodb();
+      leanDynamoDb = new LeanDynamoDBClient(o, () => clients.dynamodb());
+      return leanDynamoDb;
     },
     sts() {
       sts ??= new (loadSts().STSClient)({ ...stsClientConfig(), credentials: chain.provider });
@@ -227,9 +275,56 @@ export function createAwsClients(opts: AwsOptions, deps: AwsClientsDeps = {}): A
       s3?.destroy();
       dynamodb?.destroy();
       sts?.destroy();
+      leanS3?.destroy();
+      leanDynamoDb?.destroy();
       s3 = dynamodb = sts = undefined;
+      leanS3 = leanDynamoDb = undefined;
       files.dispose();
     },
   };
   return clients;
+}
+
+/** Regions of the `aws` and `aws-us-gov` partitions, whose endpoints are `<service>.<region>.amazonaws.com`. */
+const AMAZONAWS_REGION = /^(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:gov-)?[a-z]+-\d+$/;
+
+/** Settings that can move the SDK's endpoint away from the one the backend configuration names. */
+const ENDPOINT_ENV =
+  /^AWS_(?:ENDPOINT_URL|USE_FIPS_ENDPOINT|USE_DUALSTACK_ENDPOINT|IGNORE_CONFIGURED_ENDPOINT_URLS)/;
+const ENDPOINT_PROFILE_KEYS = /^\s*(?:endpoint_url|use_fips_endpoint|use_dualstack_endpoint|services)\s*=/m;
+
+/**
+ * The endpoint the lean reader may use for `service`, or undefined when only the SDK knows it:
+ * FIPS or dual-stack endpoints, regions outside the standard partitions, or (with no endpoint in the
+ * configuration) an `AWS_ENDPOINT_URL*`-style variable or a shared config file that sets endpoints.
+ */
+function leanEndpoint(
+  opts: AwsOptions,
+  env: Record<string, string | undefined>,
+  service: 's3' | 'dynamodb',
+  configFiles: readonly string[],
+): URL | undefined {
+  if (env['S3STATE_LEAN_READS'] === '0' || opts.useFipsEndpoint || opts.useDualstackEndpoint)
+    return undefined;
+  const custom = opts.endpoints[service];
+  if (custom) {
+    try {
+      const url = new URL(custom);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (!AMAZONAWS_REGION.test(opts.region)) return undefined;
+  if (Object.keys(env).some((k) => ENDPOINT_ENV.test(k) && env[k])) return undefined;
+  for (const f of configFiles) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    if (ENDPOINT_PROFILE_KEYS.test(text)) return undefined;
+  }
+  return new URL(`https://${service}.${opts.region}.amazonaws.com`);
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadHttpHandler, loadHttpProxyAgent, loadHttpsProxyAgent } from './load-sdk.ts';
 import { proxyForUrl, type ProxyConfig } from './proxy-config.ts';
@@ -37,7 +38,10 @@ class ProxyRoutingAgent extends http.Agent {
     this.#secure = secure;
     this.#settings = settings;
     this.#direct = secure
-      ? new https.Agent({ keepAlive: true, ...tlsOptions(settings) })
+      ? new (createRequire(import.meta.url)('node:https') as typeof https).Agent({
+          keepAlive: true,
+          ...tlsOptions(settings),
+        })
       : new http.Agent({ keepAlive: true });
   }
 
@@ -81,7 +85,8 @@ class ProxyRoutingAgent extends http.Agent {
   }
 }
 
-function tlsOptions(settings: HttpSettings): https.AgentOptions {
+/** The TLS agent options of `custom_ca_bundle` and `insecure`. */
+export function tlsOptions(settings: HttpSettings): https.AgentOptions {
   const o: https.AgentOptions = {};
   if (settings.ca !== undefined) o.ca = settings.ca;
   if (settings.insecure) o.rejectUnauthorized = false;

@@ -3,6 +3,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { S3StateError } from '../errors.ts';
 import type { AssumeRoleOptions, AwsOptions, WebIdentityOptions } from './aws-options.ts';
 import { fetchImdsCredentials } from './imds-credentials.ts';
+import { loadCredentialProviders } from './load-sdk.ts';
 import { expandHome, type SharedAwsFiles } from './shared-aws-files.ts';
 
 /** Credentials plus a human-readable name of where they came from (never the secret). */
@@ -196,7 +197,7 @@ async function baseCredentials(opts: AwsOptions, ctx: CredentialChainContext): P
   const fullUri = env['AWS_CONTAINER_CREDENTIALS_FULL_URI'];
   const relUri = env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
   if (fullUri || relUri) {
-    const { fromHttp } = await import('@aws-sdk/credential-providers');
+    const { fromHttp } = loadCredentialProviders();
     const authToken = env['AWS_CONTAINER_AUTHORIZATION_TOKEN'];
     const authTokenFile = env['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'];
     const p = fromHttp({
@@ -255,7 +256,7 @@ async function profileCredentials(
     });
   }
   const kind = profileKind(settings);
-  const { fromIni, fromSSO } = await import('@aws-sdk/credential-providers');
+  const { fromIni, fromSSO } = loadCredentialProviders();
   const files = { profile: name, filepath: ctx.files.credentialsPath, configFilepath: ctx.files.configPath };
   // fromIni would hand its STS client configuration (region, endpoint) to the SSO client too; an SSO
   // profile gets its own: the profile's sso_region and endpoints.sso.
@@ -324,7 +325,7 @@ function webIdentity(w: WebIdentityOptions, label: string, ctx: CredentialChainC
           });
         }
       }
-      const { fromWebToken } = await import('@aws-sdk/credential-providers');
+      const { fromWebToken } = loadCredentialProviders();
       try {
         return await fromWebToken({
           roleArn,
@@ -373,7 +374,7 @@ function assumeRole(a: AssumeRoleOptions, base: Chosen, ctx: CredentialChainCont
     source: `assume_role ${a.roleArn} (from ${base.source})`,
     resolve: async () => {
       const master = await base.resolve();
-      const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+      const { fromTemporaryCredentials } = loadCredentialProviders();
       try {
         return await fromTemporaryCredentials({
           params: assumeRoleParams(a) as unknown as Parameters<typeof fromTemporaryCredentials>[0]['params'],

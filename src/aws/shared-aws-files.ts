@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { externalDataInterceptor, loadSharedConfigFiles } from '@smithy/core/config';
+import { loadSmithyConfig } from './load-sdk.ts';
 
 /** The shared config and credentials files one factory reads. */
 export interface SharedFilePaths {
@@ -88,6 +88,7 @@ export class SharedAwsFiles {
         readAll(this.paths.config),
         readAll(this.paths.credentials),
       ]);
+      const { externalDataInterceptor, loadSharedConfigFiles } = loadSmithyConfig();
       externalDataInterceptor.interceptFile(this.configPath, configText);
       externalDataInterceptor.interceptFile(this.credentialsPath, credentialsText);
       const parsed = await loadSharedConfigFiles({
@@ -113,7 +114,8 @@ export class SharedAwsFiles {
 
   /** Forgets the in-memory copies (they may hold secrets). */
   dispose(): void {
-    const rec = externalDataInterceptor.getFileRecord();
+    if (!this.#loaded) return; // nothing was read, and the SDK is not loaded for nothing
+    const rec = loadSmithyConfig().externalDataInterceptor.getFileRecord();
     delete rec[this.configPath];
     delete rec[this.credentialsPath];
     this.#loaded = undefined;

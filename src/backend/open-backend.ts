@@ -58,8 +58,8 @@ export async function openBackend(opts: OpenBackendOptions = {}): Promise<Opened
   });
   const backend = new S3Backend({
     settings: config.settings,
-    s3: clients.s3(),
-    dynamodb: config.settings.dynamodbTable ? clients.dynamodb() : undefined,
+    s3: clients.s3Facade(),
+    dynamodb: config.settings.dynamodbTable ? clients.dynamodbFacade() : undefined,
     reporter,
     clock: opts.clock,
     flavor: opts.stateFlavor,

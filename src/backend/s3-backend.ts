@@ -1,4 +1,4 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { s3Command } from '../aws/sdk-command.ts';
 import { S3StateError, UsageError } from '../errors.ts';
 import { goStyleAwsErrorText, isAccessDenied, isNoSuchBucket } from '../aws/aws-errors.ts';
 import { errorText } from '../lock/lock-error.ts';
@@ -55,7 +55,7 @@ export class S3Backend {
       let out;
       try {
         out = await this.opts.s3.send(
-          new ListObjectsV2Command({
+          s3Command(this.opts.s3, 'ListObjectsV2', {
             Bucket: s.bucket,
             Prefix: prefix,
             MaxKeys: 1000,

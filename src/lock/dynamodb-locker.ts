@@ -1,4 +1,4 @@
-import { loadDynamoDb } from '../aws/load-sdk.ts';
+import { dynamodbCommand } from '../aws/sdk-command.ts';
 import { goStyleAwsErrorText, isConditionalCheckFailed, isResourceNotFound } from '../aws/aws-errors.ts';
 import type { DynamoDBLike } from '../remote/facades.ts';
 import { LockError, errorText } from './lock-error.ts';
@@ -34,7 +34,7 @@ export class DynamoDBLocker implements Locker {
     const mine: LockInfo = { ...info, Path: this.lockPath };
     try {
       await this.ddb.send(
-        new (loadDynamoDb().PutItemCommand)({
+        dynamodbCommand(this.ddb, 'PutItem', {
           TableName: this.table,
           Item: { LockID: { S: this.lockPath }, Info: { S: marshalLockInfo(mine) } },
           ConditionExpression: 'attribute_not_exists(LockID)',
@@ -82,7 +82,7 @@ export class DynamoDBLocker implements Locker {
     }
     try {
       await this.ddb.send(
-        new (loadDynamoDb().DeleteItemCommand)({
+        dynamodbCommand(this.ddb, 'DeleteItem', {
           TableName: this.table,
           Key: { LockID: { S: this.lockPath } },
           ConditionExpression: 'Info = :info',
@@ -114,7 +114,7 @@ export class DynamoDBLocker implements Locker {
     let out;
     try {
       out = await this.ddb.send(
-        new (loadDynamoDb().GetItemCommand)({
+        dynamodbCommand(this.ddb, 'GetItem', {
           TableName: this.table,
           Key: { LockID: { S: this.lockPath } },
           ProjectionExpression: 'LockID, Info',

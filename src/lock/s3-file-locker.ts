@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Command } from '../aws/sdk-command.ts';
 import {
   goStyleAwsErrorText,
   isConditionalConflict,
@@ -43,7 +43,7 @@ export class S3FileLocker implements Locker {
     const input = putObjectInput(this.settings, this.lockKey, body, this.settings.lockTags);
     input.IfNoneMatch = '*';
     try {
-      await this.s3.send(new PutObjectCommand(input));
+      await this.s3.send(s3Command(this.s3, 'PutObject', input));
       return mine.ID;
     } catch (e) {
       const putText = goStyleAwsErrorText(e, 'S3', 'PutObject');
@@ -88,7 +88,9 @@ export class S3FileLocker implements Locker {
       throw new LockError(`lock id ${JSON.stringify(id)} from s3 does not match existing lock`, holder);
     }
     try {
-      await this.s3.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.lockKey }));
+      await this.s3.send(
+        s3Command(this.s3, 'DeleteObject', { Bucket: this.settings.bucket, Key: this.lockKey }),
+      );
     } catch (e) {
       throw new LockError(
         `failed to delete the lock file: ${goStyleAwsErrorText(e, 'S3', 'DeleteObject')}`,
@@ -113,7 +115,7 @@ export class S3FileLocker implements Locker {
     let text: string;
     try {
       const out = await this.s3.send(
-        new GetObjectCommand({
+        s3Command(this.s3, 'GetObject', {
           Bucket: this.settings.bucket,
           Key: this.lockKey,
           ...sseCustomerInput(this.settings),

@@ -1,4 +1,4 @@
-import { loadDynamoDb } from '../aws/load-sdk.ts';
+import { dynamodbCommand } from '../aws/sdk-command.ts';
 import { S3StateError } from '../errors.ts';
 import { goStyleAwsErrorText, isResourceNotFound } from '../aws/aws-errors.ts';
 import type { DynamoDBLike } from './facades.ts';
@@ -25,7 +25,7 @@ export class DynamoDBDigest {
     let out;
     try {
       out = await this.ddb.send(
-        new (loadDynamoDb().GetItemCommand)({
+        dynamodbCommand(this.ddb, 'GetItem', {
           TableName: this.table,
           Key: { LockID: { S: this.lockId } },
           ProjectionExpression: 'LockID, Digest',
@@ -46,7 +46,7 @@ export class DynamoDBDigest {
   async put(hex: string): Promise<void> {
     try {
       await this.ddb.send(
-        new (loadDynamoDb().PutItemCommand)({
+        dynamodbCommand(this.ddb, 'PutItem', {
           TableName: this.table,
           Item: { LockID: { S: this.lockId }, Digest: { S: hex } },
         }),
@@ -60,7 +60,7 @@ export class DynamoDBDigest {
   async delete(): Promise<void> {
     try {
       await this.ddb.send(
-        new (loadDynamoDb().DeleteItemCommand)({
+        dynamodbCommand(this.ddb, 'DeleteItem', {
           TableName: this.table,
           Key: { LockID: { S: this.lockId } },
         }),

@@ -1,16 +1,6 @@
+import type { CompletedPart, CreateMultipartUploadCommandInput } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
-  type CreateMultipartUploadCommandInput,
-} from '@aws-sdk/client-s3';
+import { s3Command } from '../aws/sdk-command.ts';
 import { S3StateError, StateError } from '../errors.ts';
 import { goStyleAwsErrorText, isNoSuchBucket, isNotFound } from '../aws/aws-errors.ts';
 import type { BackendSettings } from '../backend/backend-settings.ts';
@@ -147,7 +137,7 @@ export class S3RemoteClient implements RemoteClient {
     let out;
     try {
       out = await this.s3.send(
-        new GetObjectCommand({
+        s3Command(this.s3, 'GetObject', {
           Bucket: s.bucket,
           Key: this.stateKey,
           ...sseCustomerInput(s),
@@ -185,7 +175,10 @@ export class S3RemoteClient implements RemoteClient {
     const step = { op: 'PutObject' };
     try {
       if (data.byteLength > this.multipartThreshold) await this.putMultipart(data, step);
-      else await this.s3.send(new PutObjectCommand(putObjectInput(s, this.stateKey, data, s.stateTags)));
+      else
+        await this.s3.send(
+          s3Command(this.s3, 'PutObject', putObjectInput(s, this.stateKey, data, s.stateTags)),
+        );
     } catch (e) {
       if (isNoSuchBucket(e)) throw noSuchBucketError(s.bucket, e, 'failed to upload state: ', step.op);
       throw new S3StateError(
@@ -223,7 +216,7 @@ export class S3RemoteClient implements RemoteClient {
     if (tagging !== undefined) create.Tagging = tagging;
     if (!s.skipS3Checksum) create.ChecksumAlgorithm = 'SHA256';
     step.op = 'CreateMultipartUpload';
-    const { UploadId } = await this.s3.send(new CreateMultipartUploadCommand(create));
+    const { UploadId } = await this.s3.send(s3Command(this.s3, 'CreateMultipartUpload', create));
     if (!UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
     const parts: CompletedPart[] = [];
     const partMd5s: Buffer[] = [];
@@ -235,7 +228,7 @@ export class S3RemoteClient implements RemoteClient {
         const sha = s.skipS3Checksum ? undefined : createHash('sha256').update(body).digest('base64');
         partMd5s.push(createHash('md5').update(body).digest());
         const out = await this.s3.send(
-          new UploadPartCommand({
+          s3Command(this.s3, 'UploadPart', {
             Bucket: s.bucket,
             Key: this.stateKey,
             UploadId,
@@ -255,7 +248,7 @@ export class S3RemoteClient implements RemoteClient {
       step.op = 'CompleteMultipartUpload';
       try {
         await this.s3.send(
-          new CompleteMultipartUploadCommand({
+          s3Command(this.s3, 'CompleteMultipartUpload', {
             Bucket: s.bucket,
             Key: this.stateKey,
             UploadId,
@@ -276,7 +269,7 @@ export class S3RemoteClient implements RemoteClient {
       if (isNoSuchUpload(e)) throw e; // completed or aborted elsewhere: nothing to abort
       try {
         await this.s3.send(
-          new AbortMultipartUploadCommand({ Bucket: s.bucket, Key: this.stateKey, UploadId }),
+          s3Command(this.s3, 'AbortMultipartUpload', { Bucket: s.bucket, Key: this.stateKey, UploadId }),
         );
       } catch (abortErr) {
         this.reporter({
@@ -296,7 +289,7 @@ export class S3RemoteClient implements RemoteClient {
     const want = `${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-${partMd5s.length}`;
     try {
       const head = await this.s3.send(
-        new HeadObjectCommand({
+        s3Command(this.s3, 'HeadObject', {
           Bucket: this.settings.bucket,
           Key: this.stateKey,
           ...sseCustomerInput(this.settings),
@@ -311,7 +304,7 @@ export class S3RemoteClient implements RemoteClient {
   async delete(): Promise<void> {
     const s = this.settings;
     try {
-      await this.s3.send(new DeleteObjectCommand({ Bucket: s.bucket, Key: this.stateKey }));
+      await this.s3.send(s3Command(this.s3, 'DeleteObject', { Bucket: s.bucket, Key: this.stateKey }));
     } catch (e) {
       if (isNoSuchBucket(e)) throw noSuchBucketError(s.bucket, e, '', 'DeleteObject');
       throw new S3StateError(

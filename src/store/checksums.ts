@@ -2,7 +2,10 @@
  * Checksum algorithms S3 supports for flexible checksums: CRC32, CRC32C, CRC64NVME, SHA1, SHA256.
  */
 import { createHash } from 'node:crypto';
-import { crc32 as zlibCrc32 } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+// node:zlib is loaded on the first CRC32 only (it is not needed by the CLI's usual reads).
+const lazyRequire = createRequire(import.meta.url);
 
 /** The checksum algorithms, as S3 names them. */
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
@@ -77,7 +80,7 @@ const CRC64_LO = new Uint32Array(256);
 class Crc32Hasher implements Hasher {
   private crc = 0;
   update(data: Buffer): void {
-    this.crc = zlibCrc32(data, this.crc);
+    this.crc = (lazyRequire('node:zlib') as typeof import('node:zlib')).crc32(data, this.crc);
   }
   digest(): Buffer {
     const b = Buffer.alloc(4);

@@ -12,7 +12,7 @@ import {
   type S3Response,
   type StoreContext,
 } from './store-context.ts';
-import { uriEncode } from './sigv4-verifier.ts';
+import { uriEncode } from '../aws/sigv4.ts';
 import { el, xmlDoc, type XmlNode } from './xml.ts';
 
 /** Compares keys by UTF-8 bytes (S3's order). */

@@ -3,7 +3,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { S3Error } from './s3-error.ts';
-import { uriEncode, verifySigV4 } from './sigv4-verifier.ts';
+import { uriEncode } from '../aws/sigv4.ts';
+import { verifySigV4 } from './sigv4-verifier.ts';
 
 const creds = new Map([['AKID', 'secret']]);
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);

@@ -2,8 +2,19 @@
  * AWS Signature Version 4 verification for the store: Authorization-header auth and presigned URLs.
  * See https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import {
+  canonicalQuery as canonicalQueryOf,
+  canonicalRequest as canonicalRequestOf,
+  EMPTY_SHA256,
+  sha256Hex,
+  signatureHex,
+  signingKey,
+  stringToSign as stringToSignOf,
+  toAmzDate,
+  uriEncode,
+} from '../aws/sigv4.ts';
 import { S3Error } from './s3-error.ts';
 
 /** One access key the store accepts. */
@@ -41,17 +52,6 @@ export interface SignedRequest {
 /** Maximum clock skew AWS allows (15 minutes). */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
-/** Percent-encodes as SigV4 prescribes: everything except A-Z a-z 0-9 - _ . ~ (and `/` when `slash` is false). */
-export function uriEncode(s: string, encodeSlash: boolean): string {
-  let out = '';
-  for (const byte of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9\-_.~]/.test(c) || (c === '/' && !encodeSlash)) out += c;
-    else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
-}
-
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -60,31 +60,11 @@ function safeDecode(s: string): string {
   }
 }
 
-function sha256Hex(s: string | Buffer): string {
-  return createHash('sha256').update(s).digest('hex');
-}
-
-function hmac(key: Buffer | string, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
-}
-
-/** Derives the SigV4 signing key. */
-export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac('AWS4' + secret, date), region), service), 'aws4_request');
-}
-
 function parseAmzDate(s: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   if (!m) return undefined;
   const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
   return Number.isNaN(t) ? undefined : t;
-}
-
-function toAmzDate(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
 }
 
 function splitQuery(raw: string): [string, string][] {
@@ -247,29 +227,22 @@ export function verifySigV4(
     .split('/')
     .map((seg) => uriEncode(safeDecode(seg), true))
     .join('/');
-  const canonicalQuery = query
-    .filter(([k]) => !(presigned && k === 'X-Amz-Signature'))
-    .map(([k, v]) => [uriEncode(k, true), uriEncode(v, true)] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const canonicalHeaders = signedHeaders
-    .map((h) => `${h}:${(headerValue(req.headers, h) ?? '').trim().replace(/\s+/g, ' ')}\n`)
-    .join('');
-  const canonicalRequest = [
-    req.method,
+  const canonicalQuery = canonicalQueryOf(query.filter(([k]) => !(presigned && k === 'X-Amz-Signature')));
+  const canonicalRequest = canonicalRequestOf({
+    method: req.method,
     canonicalUri,
     canonicalQuery,
-    canonicalHeaders,
-    signedHeaders.join(';'),
-    presigned && headerValue(req.headers, 'x-amz-content-sha256') === undefined
-      ? 'UNSIGNED-PAYLOAD'
-      : payloadHash,
-  ].join('\n');
+    signedHeaders,
+    header: (h) => headerValue(req.headers, h),
+    payloadHash:
+      presigned && headerValue(req.headers, 'x-amz-content-sha256') === undefined
+        ? 'UNSIGNED-PAYLOAD'
+        : payloadHash,
+  });
   const scope = `${scopeDate}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+  const stringToSign = stringToSignOf(amzDate, scope, canonicalRequest);
   const key = signingKey(secret, scopeDate, region, service);
-  const expected = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const expected = signatureHex(key, stringToSign);
   if (!equalHex(expected, signature.toLowerCase())) {
     throw new S3Error('SignatureDoesNotMatch', undefined, {
       AWSAccessKeyId: accessKeyId,
@@ -293,8 +266,6 @@ export function verifySigV4(
   };
 }
 
-const EMPTY_SHA256 = sha256Hex('');
-
 /** The expected signature of one `STREAMING-AWS4-HMAC-SHA256-PAYLOAD` chunk. */
 export function chunkSignature(auth: VerifiedAuth, previous: string, chunk: Buffer): string {
   const sts = [
@@ -305,7 +276,7 @@ export function chunkSignature(auth: VerifiedAuth, previous: string, chunk: Buff
     EMPTY_SHA256,
     sha256Hex(chunk),
   ].join('\n');
-  return createHmac('sha256', auth.signingKey).update(sts, 'utf8').digest('hex');
+  return signatureHex(auth.signingKey, sts);
 }
 
 /** The expected signature of the trailer block of a `…-PAYLOAD-TRAILER` body. */
@@ -313,7 +284,7 @@ export function trailerSignature(auth: VerifiedAuth, previous: string, trailerTe
   const sts = ['AWS4-HMAC-SHA256-TRAILER', auth.amzDate, auth.scope, previous, sha256Hex(trailerText)].join(
     '\n',
   );
-  return createHmac('sha256', auth.signingKey).update(sts, 'utf8').digest('hex');
+  return signatureHex(auth.signingKey, sts);
 }
 
 /** Constant-time comparison of two hex signatures. */

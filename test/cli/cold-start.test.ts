@@ -3,6 +3,9 @@
 // `s3state init`) is all they need. A module hook (Node's `module.register`, passed with NODE_OPTIONS)
 // makes any attempt to load `@cdktf/hcl2json` fail loudly; `s3state config`, which must parse `*.tf`,
 // shows that the hook works.
+// The same commands read through the lean S3/DynamoDB path and must not load the AWS SDK either
+// (`dist/chunks/aws-sdk.cjs`, required on first use): a `--require` preload records any require of it,
+// and `workspace new`, which writes, shows that this hook works too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -14,6 +17,7 @@ import { runTerraform, terraformPath } from '../harness/terraform.ts';
 import { tempDir } from '../harness/tmp.ts';
 
 const MARKER = 'S3STATE-TEST: HCL parser loaded';
+const SDK_MARKER = 'S3STATE-TEST: AWS SDK loaded';
 const RESOURCES = `
 resource "terraform_data" "a" { input = "hello" }
 resource "terraform_data" "b" { input = 42 }
@@ -41,6 +45,7 @@ const READ_COMMANDS: { args: string[]; expect: (r: BinResult) => void }[] = [
 describe('cold start: read-only commands use the saved configuration without parsing *.tf', () => {
   let f: BackendFixture;
   let nodeOptions: string;
+  let sdkProbeOption: string;
   let cleanup: () => Promise<void>;
 
   before(async () => {
@@ -59,7 +64,19 @@ describe('cold start: read-only commands use the saved configuration without par
       register,
       `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
     );
-    nodeOptions = `--import=${pathToFileURL(register).href}`;
+    const sdkProbe = path.join(tmp.path, 'sdk-probe.cjs');
+    await writeFile(
+      sdkProbe,
+      `const Module = require('node:module');\n` +
+        `const load = Module._load;\n` +
+        `let loaded = false;\n` +
+        `Module._load = function (request, ...rest) {\n` +
+        `  if (/aws-sdk\\.cjs$|@aws-sdk[\\/]client-/.test(request)) loaded = true;\n` +
+        `  return load.call(this, request, ...rest);\n};\n` +
+        `process.on('exit', () => { if (loaded) process.stderr.write(${JSON.stringify(SDK_MARKER)} + '\\n'); });\n`,
+    );
+    sdkProbeOption = `--require=${sdkProbe}`;
+    nodeOptions = `--import=${pathToFileURL(register).href} ${sdkProbeOption}`;
   });
   after(async () => {
     await f.close();
@@ -73,12 +90,23 @@ describe('cold start: read-only commands use the saved configuration without par
     for (const c of READ_COMMANDS) {
       const r = await run(c.args, dir);
       assert.ok(!r.stderr.includes(MARKER), `${c.args.join(' ')} loaded the HCL parser`);
+      assert.ok(!r.stderr.includes(SDK_MARKER), `${c.args.join(' ')} loaded the AWS SDK`);
       assert.equal(r.code, 0, `${c.args.join(' ')}: ${r.stderr}`);
       c.expect(r);
     }
     // The hook works: `config` reads the *.tf files and so trips it.
     const cfg = await run(['config'], dir);
     assert.ok(cfg.stderr.includes(MARKER), `config did not trip the hook: ${cfg.stderr}`);
+    // A write needs the SDK, and the probe sees it (without the HCL hook: writes do read *.tf).
+    const created = await runBin(['workspace', 'new', 'cold-probe'], {
+      cwd: dir,
+      env: { ...f.env, NODE_OPTIONS: sdkProbeOption },
+    });
+    assert.equal(created.code, 0, created.stderr);
+    assert.ok(
+      created.stderr.includes(SDK_MARKER),
+      `workspace new did not trip the SDK probe: ${created.stderr}`,
+    );
   }
 
   test(
