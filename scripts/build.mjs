@@ -1,9 +1,10 @@
 // Bundles the CLI and the library to ESM.
-//  - CLI: src/cli/main.ts → dist/s3state.mjs plus lazily loaded chunks in dist/chunks/ (esbuild code
-//    splitting), so `s3state --version` and `help` load one small file and never the AWS SDK.
+//  - CLI: src/cli/main.ts → dist/chunks/cli.cjs, started by the launcher dist/s3state.mjs
+//    (src/cli/launch.ts) with a V8 code cache; the AWS SDK is dist/chunks/aws-sdk.cjs, loaded on first use.
 //  - Library: src/index.ts → dist/index.mjs (one file).
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 // ESM bundles of CommonJS dependencies need a real `require` for Node built-ins.
 const requireShim =
@@ -27,15 +28,31 @@ const common = {
   define: { S3STATE_VENDOR_BUNDLE: 'true' },
 };
 if (existsSync('src/cli/main.ts')) {
-  // Chunk names carry content hashes: without this, every build left its old chunks behind.
+  // Chunk names carried content hashes once; clear what older builds left behind.
   rmSync('dist/chunks', { recursive: true, force: true });
+  // The CLI: one CommonJS file, run by the launcher through vm.Script with a V8 code cache
+  // (src/cli/launch.ts says why). Commands are still evaluated only when used (esbuild turns each
+  // `import('./commands/…')` into a lazily run module wrapper), and V8 compiles functions lazily.
+  const cli = 'dist/chunks/cli.cjs';
   await build({
     ...common,
-    entryPoints: { s3state: 'src/cli/main.ts' },
-    outdir: 'dist',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
+    format: 'cjs',
+    splitting: false,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: cli,
+    define: { ...common.define, 'import.meta.url': '__s3sImportMetaUrl' },
+    banner: { js: "const __s3sImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  // The launcher wraps the file in a function: a hashbang line would be a syntax error there.
+  const text = readFileSync(cli, 'utf8').replace(/^#!.*\n/, '');
+  writeFileSync(cli, text);
+  const buildId = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  await build({
+    ...common,
+    entryPoints: ['src/cli/launch.ts'],
+    outfile: 'dist/s3state.mjs',
+    banner: {},
+    define: { S3STATE_BUILD_ID: JSON.stringify(buildId) },
   });
 }
 if (existsSync('src/index.ts')) {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Diagnostic } from '../errors.ts';
 
 /** Where a command writes and reads; the bin wires it to the process, tests may pass their own. */
@@ -31,7 +32,7 @@ export function processIo(noColor: boolean): CliIo {
     },
     prompt: async (question) => {
       process.stderr.write(question);
-      const { createInterface } = await import('node:readline');
+      const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
       const rl = createInterface({ input: process.stdin, terminal: false });
       try {
         const line = await new Promise<string | undefined>((resolve) => {

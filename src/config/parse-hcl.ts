@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Diagnostic } from '../errors.ts';
 
 /** Outcome of parsing one HCL file: its JSON form, or the parser's first diagnostic with file:line. */
@@ -14,8 +15,9 @@ const HCL_ERROR_RE = /\[([^\]]*?):(\d+),(\d+)(?:-[\d,]+)?: ([^;\]]+); ([^\]]*)\]
  */
 export async function parseHcl(displayName: string, text: string): Promise<HclParseResult> {
   try {
-    // Loaded on first use: commands that need no HCL do not pay for the wasm parser.
-    const { parse } = await import('@cdktf/hcl2json');
+    // Loaded on first use: commands that need no HCL do not pay for the wasm parser. A CommonJS
+    // package, required (not imported) so the CLI bundle has no dynamic import (see src/cli/launch.ts).
+    const { parse } = createRequire(import.meta.url)('@cdktf/hcl2json') as typeof import('@cdktf/hcl2json');
     const value = (await parse(displayName, text)) as Record<string, unknown>;
     return { ok: true, value };
   } catch (e) {

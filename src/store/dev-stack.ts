@@ -6,13 +6,9 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import {
-  CreateBucketCommand,
-  GetBucketVersioningCommand,
-  PutBucketVersioningCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadDynamoDb, loadS3 } from '../aws/load-sdk.ts';
 import { S3StateError } from '../errors.ts';
 import { startS3Store } from './s3-store.ts';
 
@@ -204,7 +200,7 @@ export function renderTerraformBlock(s: {
 
 async function ensureBucket(s3: S3Client, bucket: string, report: (m: string) => void): Promise<void> {
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new (loadS3().CreateBucketCommand)({ Bucket: bucket }));
     report(`created bucket ${bucket}`);
   } catch (e) {
     const name = (e as { name?: string }).name;
@@ -215,10 +211,10 @@ async function ensureBucket(s3: S3Client, bucket: string, report: (m: string) =>
     }
     report(`bucket ${bucket} already exists`);
   }
-  const v = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+  const v = await s3.send(new (loadS3().GetBucketVersioningCommand)({ Bucket: bucket }));
   if (v.Status !== 'Enabled') {
     await s3.send(
-      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+      new (loadS3().PutBucketVersioningCommand)({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
     );
     report(`enabled versioning on bucket ${bucket}`);
   }
@@ -226,7 +222,7 @@ async function ensureBucket(s3: S3Client, bucket: string, report: (m: string) =>
 
 async function ensureTable(db: DynamoDBClient, table: string, report: (m: string) => void): Promise<void> {
   try {
-    await db.send(new DescribeTableCommand({ TableName: table }));
+    await db.send(new (loadDynamoDb().DescribeTableCommand)({ TableName: table }));
     report(`lock table ${table} already exists`);
     return;
   } catch (e) {
@@ -236,7 +232,7 @@ async function ensureTable(db: DynamoDBClient, table: string, report: (m: string
   }
   try {
     await db.send(
-      new CreateTableCommand({
+      new (loadDynamoDb().CreateTableCommand)({
         TableName: table,
         AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
         KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
@@ -308,8 +304,8 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
   };
 
   const credentials = { accessKeyId: DEV_ACCESS_KEY, secretAccessKey: DEV_SECRET_KEY };
-  const s3 = new S3Client({ endpoint: s3Endpoint, region, forcePathStyle: true, credentials });
-  const db = new DynamoDBClient({ endpoint: dynamodbEndpoint, region, credentials });
+  const s3: S3Client = new (loadS3().S3Client)({ endpoint: s3Endpoint, region, forcePathStyle: true, credentials });
+  const db: DynamoDBClient = new (loadDynamoDb().DynamoDBClient)({ endpoint: dynamodbEndpoint, region, credentials });
   try {
     await Promise.all([ensureBucket(s3, bucket, report), ensureTable(db, table, report)]);
   } catch (e) {

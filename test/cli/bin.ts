@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const binPath = path.join(repoRoot, 'dist/s3state.mjs');
+export const testCacheDir = path.join(repoRoot, 'node_modules/.cache/s3state-test-v8');
 export const corpusDir = path.resolve(repoRoot, '../shared/spec/corpus');
 
 function newestMtime(dir: string): number {
@@ -52,6 +53,8 @@ export function runBin(
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: opts.env?.HOME ?? '/nonexistent-home',
         NO_COLOR: '',
+        // The launcher's V8 code cache (src/cli/launch.ts), shared by the test runs, inside the checkout.
+        S3STATE_COMPILE_CACHE_DIR: testCacheDir,
         ...opts.env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,16 +1,15 @@
 // Read-only commands in an initialised directory must not start the wasm HCL parser: the saved
 // configuration (`.terraform/terraform.tfstate` from `terraform init`, or `.s3state/backend.json` from
-// `s3state init`) is all they need. A module hook (Node's `module.register`, passed with NODE_OPTIONS)
-// makes any attempt to load `@cdktf/hcl2json` fail loudly; `s3state config`, which must parse `*.tf`,
-// shows that the hook works.
+// `s3state init`) is all they need. A `--require` preload (passed with NODE_OPTIONS) hooks Node's module
+// loader and makes any attempt to load `@cdktf/hcl2json` fail loudly; `s3state config`, which must parse
+// `*.tf`, shows that the hook works.
 // The same commands read through the lean S3/DynamoDB path and must not load the AWS SDK either
-// (`dist/chunks/aws-sdk.cjs`, required on first use): a `--require` preload records any require of it,
-// and `workspace new`, which writes, shows that this hook works too.
+// (`dist/chunks/aws-sdk.cjs`, required on first use): the preload records any require of it, and
+// `workspace new`, which writes, shows that this works too. Both hold with and without the code cache.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startBackendFixture, type BackendFixture } from './fixture.ts';
 import { runBin, type BinResult } from './bin.ts';
 import { runTerraform, terraformPath } from '../harness/terraform.ts';
@@ -44,39 +43,26 @@ const READ_COMMANDS: { args: string[]; expect: (r: BinResult) => void }[] = [
 
 describe('cold start: read-only commands use the saved configuration without parsing *.tf', () => {
   let f: BackendFixture;
-  let nodeOptions: string;
-  let sdkProbeOption: string;
+  let probeOption: string;
   let cleanup: () => Promise<void>;
 
   before(async () => {
     f = await startBackendFixture();
     const tmp = await tempDir('s3state-hook-');
     cleanup = tmp.cleanup;
-    const hooks = path.join(tmp.path, 'hooks.mjs');
-    const register = path.join(tmp.path, 'register.mjs');
+    const probe = path.join(tmp.path, 'probe.cjs');
     await writeFile(
-      hooks,
-      `export async function resolve(specifier, context, next) {\n` +
-        `  if (specifier === '@cdktf/hcl2json') throw new Error(${JSON.stringify(MARKER)});\n` +
-        `  return next(specifier, context);\n}\n`,
-    );
-    await writeFile(
-      register,
-      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
-    );
-    const sdkProbe = path.join(tmp.path, 'sdk-probe.cjs');
-    await writeFile(
-      sdkProbe,
+      probe,
       `const Module = require('node:module');\n` +
         `const load = Module._load;\n` +
         `let loaded = false;\n` +
         `Module._load = function (request, ...rest) {\n` +
+        `  if (process.env.S3STATE_TEST_NO_HCL === '1' && request === '@cdktf/hcl2json') throw new Error(${JSON.stringify(MARKER)});\n` +
         `  if (/aws-sdk\\.cjs$|@aws-sdk[\\/]client-/.test(request)) loaded = true;\n` +
         `  return load.call(this, request, ...rest);\n};\n` +
         `process.on('exit', () => { if (loaded) process.stderr.write(${JSON.stringify(SDK_MARKER)} + '\\n'); });\n`,
     );
-    sdkProbeOption = `--require=${sdkProbe}`;
-    nodeOptions = `--import=${pathToFileURL(register).href} ${sdkProbeOption}`;
+    probeOption = `--require=${probe}`;
   });
   after(async () => {
     await f.close();
@@ -84,10 +70,11 @@ describe('cold start: read-only commands use the saved configuration without par
   });
 
   const run = (args: string[], cwd: string): Promise<BinResult> =>
-    runBin(args, { cwd, env: { ...f.env, NODE_OPTIONS: nodeOptions } });
+    runBin(args, { cwd, env: { ...f.env, NODE_OPTIONS: probeOption, S3STATE_TEST_NO_HCL: '1' } });
 
   async function checkReadCommands(dir: string): Promise<void> {
-    for (const c of READ_COMMANDS) {
+    // Twice: the first run writes the code cache, the second runs from it.
+    for (const c of [...READ_COMMANDS, ...READ_COMMANDS]) {
       const r = await run(c.args, dir);
       assert.ok(!r.stderr.includes(MARKER), `${c.args.join(' ')} loaded the HCL parser`);
       assert.ok(!r.stderr.includes(SDK_MARKER), `${c.args.join(' ')} loaded the AWS SDK`);
@@ -97,10 +84,10 @@ describe('cold start: read-only commands use the saved configuration without par
     // The hook works: `config` reads the *.tf files and so trips it.
     const cfg = await run(['config'], dir);
     assert.ok(cfg.stderr.includes(MARKER), `config did not trip the hook: ${cfg.stderr}`);
-    // A write needs the SDK, and the probe sees it (without the HCL hook: writes do read *.tf).
+    // A write needs the SDK, and the probe sees it (the HCL hook off: writes do read *.tf).
     const created = await runBin(['workspace', 'new', 'cold-probe'], {
       cwd: dir,
-      env: { ...f.env, NODE_OPTIONS: sdkProbeOption },
+      env: { ...f.env, NODE_OPTIONS: probeOption },
     });
     assert.equal(created.code, 0, created.stderr);
     assert.ok(
