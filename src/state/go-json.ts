@@ -160,6 +160,8 @@ export function goMarshal(node: RawJson, indent = ''): string {
   }
 }
 
+const QUOTE_OR_BACKSLASH = /["\\]/g;
+
 /**
  * True when `src` (a valid JSON container) is byte for byte what {@link goMarshal} writes for its
  * tree at a position whose line prefix is `pad` (`"\n"` + indentation; ignored when `indent` is
@@ -177,11 +179,14 @@ export function isMarshalled(src: string, pad: string, indent: string): boolean 
   while (i < n) {
     const c = src.charCodeAt(i);
     if (c === 0x22) {
+      // The closing quote: the next quote not escaped (the source is valid JSON).
       let j = i + 1;
       for (;;) {
-        const d = src.charCodeAt(j);
-        if (d === 0x22) break;
-        j += d === 0x5c ? 2 : 1;
+        QUOTE_OR_BACKSLASH.lastIndex = j;
+        QUOTE_OR_BACKSLASH.test(src);
+        j = QUOTE_OR_BACKSLASH.lastIndex - 1;
+        if (src.charCodeAt(j) === 0x22) break;
+        j += 2;
       }
       if (expectKey) {
         if (NEEDS_ESCAPE.test(src.slice(i + 1, j))) return false;
