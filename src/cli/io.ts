@@ -32,7 +32,9 @@ export function processIo(noColor: boolean): CliIo {
     },
     prompt: async (question) => {
       process.stderr.write(question);
-      const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
+      const { createInterface } = createRequire(import.meta.url)(
+        'node:readline',
+      ) as typeof import('node:readline');
       const rl = createInterface({ input: process.stdin, terminal: false });
       try {
         const line = await new Promise<string | undefined>((resolve) => {

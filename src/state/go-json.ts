@@ -1,8 +1,5 @@
-import { lazySourceOf } from './parse-json.ts';
-import type { RawArray, RawJson, RawObject } from './raw-json.ts';
-
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+import { lazyLayoutOf, lazySourceOf } from './parse-json.ts';
+import { GO_NEEDS_ESCAPE as NEEDS_ESCAPE, type RawArray, type RawJson, type RawObject } from './raw-json.ts';
 
 /**
  * Go `encoding/json` string quoting (HTML escaping on, as `json.Marshal` does):
@@ -89,7 +86,32 @@ export function goCompactStringToken(rawToken: string): string {
  * No trailing newline is added.
  */
 export function goMarshal(node: RawJson, indent = ''): string {
-  const out: string[] = [];
+  const parts: string[] = [];
+  goMarshalTo(node, indent, (chunk) => parts.push(chunk), Infinity);
+  return parts.length === 1 ? parts[0]! : parts.join('');
+}
+
+/**
+ * {@link goMarshal}, handing the text to `emit` in pieces of about `chunkSize` UTF-16 units as it
+ * is produced, so that a large state can go to stdout without ever being one string.
+ */
+export function goMarshalTo(
+  node: RawJson,
+  indent: string,
+  emit: (chunk: string) => void,
+  chunkSize = 1 << 20,
+): void {
+  let out: string[] = [];
+  let pending = 0;
+  const push = (piece: string): void => {
+    out.push(piece);
+    pending += piece.length;
+    if (pending >= chunkSize) {
+      emit(out.join(''));
+      out = [];
+      pending = 0;
+    }
+  };
   const sep = indent === '' ? ':' : ': ';
   // Explicit stack instead of recursion: state files may nest up to Go's limit of 10000 levels.
   const stack: { node: RawArray | RawObject; i: number; pad: string }[] = [];
@@ -98,37 +120,37 @@ export function goMarshal(node: RawJson, indent = ''): string {
   for (;;) {
     switch (cur.kind) {
       case 'null':
-        out.push('null');
+        push('null');
         break;
       case 'bool':
-        out.push(cur.value ? 'true' : 'false');
+        push(cur.value ? 'true' : 'false');
         break;
       case 'number':
-        out.push(cur.text);
+        push(cur.text);
         break;
       case 'string':
-        out.push(cur.raw === undefined ? goQuote(cur.value) : goCompactStringToken(cur.raw));
+        push(cur.raw === undefined ? goQuote(cur.value) : goCompactStringToken(cur.raw));
         break;
       case 'array':
       case 'object': {
         // A lazily parsed container whose source already is exactly what we would write here is
         // copied as it is (and never built).
         const src = lazySourceOf(cur);
-        if (src !== undefined && isMarshalled(src, pad, indent)) {
-          out.push(src);
+        if (src !== undefined && lazyFits(cur, src, pad, indent)) {
+          push(src);
           break;
         }
         if (cur.kind === 'object') {
-          if (cur.entries.length === 0) out.push('{}');
+          if (cur.entries.length === 0) push('{}');
           else {
-            out.push('{');
+            push('{');
             stack.push({ node: cur, i: 0, pad });
           }
           break;
         }
-        if (cur.items.length === 0) out.push('[]');
+        if (cur.items.length === 0) push('[]');
         else {
-          out.push('[');
+          push('[');
           stack.push({ node: cur, i: 0, pad });
         }
         break;
@@ -136,17 +158,21 @@ export function goMarshal(node: RawJson, indent = ''): string {
     }
     for (;;) {
       const top = stack[stack.length - 1];
-      if (top === undefined) return out.join('');
+      if (top === undefined) {
+        if (out.length > 0) emit(out.join(''));
+        return;
+      }
       const n = top.node;
       const len = n.kind === 'array' ? n.items.length : n.entries.length;
       if (top.i < len) {
         const inner = indent === '' ? '' : top.pad + indent;
-        if (top.i > 0) out.push(',');
-        out.push(inner);
+        if (top.i > 0) push(',');
+        push(inner);
         if (n.kind === 'array') cur = n.items[top.i] as RawJson;
         else {
           const [k, v] = n.entries[top.i] as readonly [string, RawJson];
-          out.push(goQuote(k), sep);
+          push(goQuote(k));
+          push(sep);
           cur = v;
         }
         pad = inner;
@@ -154,13 +180,24 @@ export function goMarshal(node: RawJson, indent = ''): string {
         break;
       }
       const close = n.kind === 'array' ? ']' : '}';
-      out.push(indent === '' ? close : top.pad + close);
+      push(indent === '' ? close : top.pad + close);
       stack.pop();
     }
   }
 }
 
 const QUOTE_OR_BACKSLASH = /["\\]/g;
+
+/**
+ * {@link isMarshalled} for a lazy node, answered from the layout the parser recorded while it
+ * validated the node (see `lazyLayoutOf`) when the writer indents by two spaces, as Terraform does;
+ * the same verdict without a second pass over the node's bytes.
+ */
+function lazyFits(node: RawJson, src: string, pad: string, indent: string): boolean {
+  const layout = indent === '  ' ? lazyLayoutOf(node) : undefined;
+  if (layout === undefined) return isMarshalled(src, pad, indent);
+  return (layout === '*' || layout === pad) && !HTML_OR_LINESEP_TEST.test(src);
+}
 
 /**
  * True when `src` (a valid JSON container) is byte for byte what {@link goMarshal} writes for its

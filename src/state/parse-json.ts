@@ -1,4 +1,4 @@
-import type { RawArray, RawJson, RawObject } from './raw-json.ts';
+import { GO_NEEDS_ESCAPE, type RawArray, type RawJson, type RawObject } from './raw-json.ts';
 
 /**
  * A JSON syntax error, reported the way Go's `encoding/json` does: `offset` is the number of UTF-8
@@ -50,17 +50,22 @@ export interface ParseJsonOptions {
 const LAZY_INVALID = new Error('invalid JSON inside a lazily parsed container');
 
 /** Where a lazy container keeps its source text (non-enumerable). */
-const LAZY_SOURCE = Symbol('lazy JSON source');
-/** Where a lazy container keeps its tree once built (non-enumerable). */
-const LAZY_TREE = Symbol('lazy JSON tree');
+const LAZY = Symbol('lazy JSON');
+
+/** What a lazy container keeps (one non-enumerable property): its source, layout and, once built, its tree. */
+interface LazyRecord {
+  readonly source: string;
+  readonly layout: string | undefined;
+  tree: RawJson | undefined;
+}
 
 interface LazyNode {
-  [LAZY_SOURCE]: string;
-  [LAZY_TREE]: RawJson | undefined;
+  [LAZY]: LazyRecord;
 }
 
 function lazyBuild(node: LazyNode): RawJson {
-  return (node[LAZY_TREE] ??= new Parser(node[LAZY_SOURCE], Infinity).parseDocument());
+  const r = node[LAZY];
+  return (r.tree ??= new Parser(r.source, Infinity).parseDocument());
 }
 
 function lazyEntries(this: LazyNode): readonly (readonly [string, RawJson])[] {
@@ -80,18 +85,29 @@ const LAZY_ARRAY_ITEMS = { enumerable: true, get: lazyItems };
  * same source have the same tree.
  */
 export function lazySourceOf(node: RawJson): string | undefined {
-  const src = (node as Partial<LazyNode>)[LAZY_SOURCE];
-  return typeof src === 'string' ? src : undefined;
+  return (node as Partial<LazyNode>)[LAZY]?.source;
+}
+
+/**
+ * How a lazily parsed container is laid out, as recorded while it was validated: `'*'` for an empty
+ * `{}` / `[]`; the line prefix `P` (`"\n"` + spaces) when the text is exactly Go's
+ * `json.MarshalIndent` layout with a two-space indent at a position whose line prefix is `P`
+ * (members on their own lines at `P` + two spaces per level, `": "` after keys, closers at the
+ * opener's level, keys that Go writes as they are); `undefined` when it is neither, or unknown.
+ * Characters Go would HTML-escape are not looked at here.
+ */
+export function lazyLayoutOf(node: RawJson): string | undefined {
+  return (node as Partial<LazyNode>)[LAZY]?.layout;
 }
 
 /**
  * A container node whose members are parsed from `text` (already validated) on first access. It
  * looks like an ordinary node: `kind` and an enumerable `entries` / `items` (an accessor).
  */
-function lazyContainer(text: string, isObject: boolean): RawJson {
+function lazyContainer(text: string, isObject: boolean, layout: string | undefined): RawJson {
   const node = { kind: isObject ? 'object' : 'array' };
-  Object.defineProperty(node, LAZY_SOURCE, { value: text, enumerable: false });
-  Object.defineProperty(node, LAZY_TREE, { value: undefined, writable: true, enumerable: false });
+  const record: LazyRecord = { source: text, layout, tree: undefined };
+  Object.defineProperty(node, LAZY, { value: record, enumerable: false });
   Object.defineProperty(
     node,
     isObject ? 'entries' : 'items',
@@ -136,6 +152,9 @@ type Frame = { items: RawJson[] } | { entries: [string, RawJson][]; key: string 
 // bodies are most of a state's bytes, and a per-character loop over them was the parser's hot spot).
 // eslint-disable-next-line no-control-regex -- control characters are what JSON strings may not hold
 const STRING_STOP = /["\\\u0000-\u001f]/g;
+
+/** {@link GO_NEEDS_ESCAPE}, searching from `lastIndex`. */
+const KEY_ESCAPE = new RegExp(GO_NEEDS_ESCAPE.source, 'g');
 
 /** Index after the string starting at `i` (a quote); throws {@link LAZY_INVALID} when malformed. */
 function skipString(s: string, i: number): number {
@@ -214,9 +233,10 @@ class Parser {
   /**
    * Validates the container starting at `this.i` (its opening bracket) without building it and
    * moves past it. Throws {@link LAZY_INVALID} on any syntax error or when the nesting limit would
-   * be exceeded.
+   * be exceeded. Returns the container's layout (see {@link lazyLayoutOf}), checked on the way:
+   * every whitespace run is compared with what Go's two-space `MarshalIndent` puts there.
    */
-  private skipContainer(depth: number): void {
+  private skipContainer(depth: number): string | undefined {
     const s = this.s;
     const n = s.length;
     let i = this.i;
@@ -224,6 +244,22 @@ class Parser {
     const closers: number[] = [];
     const bad = (): never => {
       throw LAZY_INVALID;
+    };
+    // Layout: `canon` until a whitespace run or key differs from Go's; `base` is the line prefix
+    // of the opener's line, taken from the first member's line; pads[k] = base + k indents.
+    let canon = true;
+    let base: string | undefined;
+    const pads: string[] = [];
+    const padFor = (level: number): string => (pads[level] = (base ?? '\u0000') + '  '.repeat(level));
+    const wsIs = (from: number, to: number, level: number): boolean => {
+      if (base === undefined) return false;
+      const want = pads[level] ?? padFor(level);
+      return to - from === want.length && s.startsWith(want, from);
+    };
+    const keyIsPlain = (open: number, closeQuote: number): boolean => {
+      KEY_ESCAPE.lastIndex = open + 1;
+      KEY_ESCAPE.test(s);
+      return KEY_ESCAPE.lastIndex - 1 === closeQuote; // the first character to look at is the closing quote
     };
     // State machine over tokens: after an opener or comma we expect a value (or key); after a value
     // we expect a comma or a closer.
@@ -234,19 +270,33 @@ class Parser {
         if (depth + closers.length >= MAX_DEPTH) bad();
         closers.push(c === 0x7b ? 0x7d : 0x5d);
         i++;
+        let w = i;
         while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
         if (c === closers[closers.length - 1]) {
+          if (i !== w) canon = false;
           closers.pop();
           i++;
-        } else if (closers[closers.length - 1] === 0x7d) {
+        } else {
+          if (canon) {
+            if (base === undefined && closers.length === 1) {
+              const run = s.slice(w, i);
+              if (/^\n {2,}$/.test(run)) base = run.slice(0, -2);
+              else canon = false;
+            } else if (!wsIs(w, i, closers.length)) canon = false;
+          }
+          if (closers[closers.length - 1] !== 0x7d) continue;
           if (c !== 0x22) bad();
+          const k = i;
           i = skipString(s, i);
+          if (canon && !keyIsPlain(k, i - 1)) canon = false;
+          w = i;
           while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+          if (i !== w) canon = false;
           if (c !== 0x3a) bad();
           i++;
+          w = i;
           while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-          continue;
-        } else {
+          if (canon && (i - w !== 1 || s.charCodeAt(w) !== 0x20)) canon = false;
           continue;
         }
       } else if (c === 0x22) {
@@ -269,20 +319,42 @@ class Parser {
       for (;;) {
         if (closers.length === 0) {
           this.i = i;
-          return;
+          return canon ? (base ?? '*') : undefined;
         }
-        while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
         const close = closers[closers.length - 1];
+        // Canonical: a comma right after the value, or the closer on its own line at the opener's level.
+        if (canon && s.charCodeAt(i) !== 0x2c) {
+          const want = pads[closers.length - 1] ?? padFor(closers.length - 1);
+          if (s.startsWith(want, i) && s.charCodeAt(i + want.length) === close) i += want.length;
+          else canon = false;
+        }
+        let w = i;
+        while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+        if (i !== w) canon = false;
         if (c === 0x2c) {
           i++;
+          // Canonical: the next member on its own line, one level in.
+          if (canon) {
+            const want = pads[closers.length] ?? padFor(closers.length);
+            if (s.startsWith(want, i)) i += want.length;
+            else canon = false;
+          }
+          w = i;
           while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+          if (i !== w) canon = false;
           if (close === 0x7d) {
             if (c !== 0x22) bad();
+            const k = i;
             i = skipString(s, i);
+            if (canon && !keyIsPlain(k, i - 1)) canon = false;
+            w = i;
             while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+            if (i !== w) canon = false;
             if (c !== 0x3a) bad();
             i++;
+            w = i;
             while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+            if (canon && (i - w !== 1 || s.charCodeAt(w) !== 0x20)) canon = false;
           }
           break;
         }
@@ -339,8 +411,8 @@ class Parser {
         if (stack.length >= MAX_DEPTH) this.fail('exceeded max depth');
         if (stack.length >= this.lazyDepth) {
           const start = this.i;
-          this.skipContainer(stack.length);
-          v = lazyContainer(s.slice(start, this.i), c === '{');
+          const layout = this.skipContainer(stack.length);
+          v = lazyContainer(s.slice(start, this.i), c === '{', layout);
         }
       }
       if (v !== undefined) {

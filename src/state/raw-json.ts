@@ -49,6 +49,14 @@ export interface RawObject {
 /** The JSON `null` node. */
 export const RAW_NULL: RawNull = { kind: 'null' };
 
+/**
+ * A character Go's string quoting (`json.Marshal`, HTML escaping on) does not write as itself: quote,
+ * backslash, control characters, `<`, `>`, `&`, U+2028, U+2029 and surrogates (a lone one becomes
+ * U+FFFD; a pair is written raw, but callers treat any as "needs a look").
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+export const GO_NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+
 /** Builds a string node (quoted with Go's rules when written). */
 export function rawString(value: string): RawString {
   return { kind: 'string', value };

@@ -1,4 +1,4 @@
-import { goMarshal, goStringCompare } from './go-json.ts';
+import { goMarshalTo, goStringCompare, goMarshal } from './go-json.ts';
 import { RAW_NULL, rawArray, rawNumber, rawObject, rawString } from './raw-json.ts';
 import type { RawJson } from './raw-json.ts';
 import type {
@@ -35,6 +35,20 @@ type Entry = readonly [string, RawJson];
 export function writeState(s: StateFile, opts: WriteStateOptions): string {
   const indent = opts.indent ?? opts.flavor === 'terraform';
   return goMarshal(stateToJson(s, opts.flavor), indent ? '  ' : '') + '\n';
+}
+
+/**
+ * {@link writeState}, handing the bytes' text to `emit` in pieces of about 1 Mi characters (the last
+ * piece ends with the newline), so a large state is never held as one string.
+ */
+export function writeStateTo(s: StateFile, opts: WriteStateOptions, emit: (chunk: string) => void): void {
+  const indent = opts.indent ?? opts.flavor === 'terraform';
+  let last: string | undefined;
+  goMarshalTo(stateToJson(s, opts.flavor), indent ? '  ' : '', (chunk) => {
+    if (last !== undefined) emit(last);
+    last = chunk;
+  });
+  emit((last ?? '') + '\n');
 }
 
 /**

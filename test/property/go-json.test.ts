@@ -4,8 +4,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { goQuote, goMarshal, goStringCompare } from '../../src/state/go-json.ts';
-import { parseJson, JsonSyntaxError } from '../../src/state/parse-json.ts';
+import { goQuote, goMarshal, goMarshalTo, goStringCompare, isMarshalled } from '../../src/state/go-json.ts';
+import { parseJson, JsonSyntaxError, lazyLayoutOf, lazySourceOf } from '../../src/state/parse-json.ts';
 import { fromPlain, toPlain } from '../../src/state/raw-json.ts';
 
 const RUNS = { numRuns: 200 };
@@ -219,6 +219,104 @@ describe('goStringCompare (property)', () => {
           Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))),
         );
       }),
+      RUNS,
+    );
+  });
+});
+
+describe('lazy layout recorded by the parser (property)', () => {
+  /** Every lazy node of a tree, with the line prefix the two-space writer would put it at. */
+  function lazyNodes(
+    node: import('../../src/state/raw-json.ts').RawJson,
+    pad: string,
+    out: { node: import('../../src/state/raw-json.ts').RawJson; pad: string }[],
+  ): typeof out {
+    if (lazySourceOf(node) !== undefined) out.push({ node, pad });
+    else if (node.kind === 'array') for (const it of node.items) lazyNodes(it, pad + '  ', out);
+    else if (node.kind === 'object') for (const [, v] of node.entries) lazyNodes(v, pad + '  ', out);
+    return out;
+  }
+  const HTML = /[<>&\u2028\u2029]/;
+
+  /** Like `sprinkle`, but also before closers, commas and colons (outside strings). */
+  function perturb(text: string, ws: string[]): string {
+    let out = '';
+    let inString = false;
+    let k = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (!inString && '}],:'.includes(c)) out += ws[k++ % ws.length] ?? '';
+      out += c;
+      if (inString) {
+        if (c === '\\') out += text[++i] ?? '';
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if ('{[,:'.includes(c)) out += ws[k++ % ws.length] ?? '';
+    }
+    return out;
+  }
+
+  test('the recorded layout gives isMarshalled’s verdict for two-space pads, and output is unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 5 }),
+        // Mostly the writer's own layout; sometimes a stray space, tab or newline somewhere.
+        fc.oneof(
+          fc.constant<string[] | undefined>(undefined),
+          fc.array(fc.constantFrom('', '', '', '', '', '', ' ', '\n', '\t', '  '), { minLength: 1 }),
+        ),
+        fc.boolean(),
+        (v, ws, keysWithQuotes) => {
+          const value = keysWithQuotes ? { 'k"q': v, 'k<': [v], plain: { x: v } } : { a: [v, { b: v }] };
+          let text = JSON.stringify(value, null, 2);
+          if (ws) text = perturb(text, ws);
+          for (const lazyDepth of [1, 2, 3]) {
+            const tree = parseJson(text, { lazyDepth });
+            for (const { node, pad } of lazyNodes(tree, '\n', [])) {
+              const src = lazySourceOf(node)!;
+              const layout = lazyLayoutOf(node);
+              for (const p of [pad, '\n', '\n  ', '\n    ', '\n      ']) {
+                const fast = layout !== undefined && (layout === '*' || layout === p) && !HTML.test(src);
+                const slow = isMarshalled(src, p, '  ');
+                if (layout !== undefined)
+                  assert.equal(
+                    fast,
+                    slow,
+                    `layout ${JSON.stringify(layout)} pad ${JSON.stringify(p)}: ${src}`,
+                  );
+                else
+                  assert.equal(
+                    slow,
+                    false,
+                    `layout not recorded but marshalled at ${JSON.stringify(p)}: ${src}`,
+                  );
+              }
+            }
+            assert.equal(goMarshal(tree, '  '), goMarshal(parseJson(text), '  '));
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
+});
+
+describe('goMarshalTo (property)', () => {
+  test('the pieces, joined, are goMarshal’s text; no piece much over the chunk size unless one token is', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 4 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.boolean(),
+        (v, size, pretty) => {
+          const tree = parseJson(JSON.stringify(v, null, 2), { lazyDepth: 2 });
+          const indent = pretty ? '  ' : '';
+          const pieces: string[] = [];
+          goMarshalTo(tree, indent, (p) => pieces.push(p), size);
+          assert.equal(pieces.join(''), goMarshal(tree, indent));
+          assert.ok(pieces.every((p) => p.length > 0));
+        },
+      ),
       RUNS,
     );
   });

@@ -3,7 +3,7 @@ import { EXIT } from '../exit-codes.ts';
 import { expectArgs } from '../positionals.ts';
 import { withSession } from '../session.ts';
 import { withProgress } from '../progress.ts';
-import { emptyState, writeState } from '../../state/write-state.ts';
+import { emptyState, writeState, writeStateTo } from '../../state/write-state.ts';
 import { DEFAULT_TERRAFORM_VERSION } from '../../backend/state-manager.ts';
 
 /**
@@ -26,7 +26,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     // Terraform re-serialises the snapshot with its own writer; ours reproduces its bytes exactly
     // (corpus round trip), so a state terraform wrote comes out as stored and a compact (OpenTofu)
     // state is re-indented — decided by the writer itself, not by sniffing the stored layout.
-    ctx.io.out(writeState(read.state, { flavor: 'terraform' }));
+    // In pieces: a large state never becomes one string or one buffer here.
+    writeStateTo(read.state, { flavor: 'terraform' }, (chunk) => ctx.io.out(chunk));
     ctx.io.out('\n');
     return EXIT.OK;
   });
