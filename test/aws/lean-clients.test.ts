@@ -6,19 +6,14 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createAwsClients, type AwsClients } from '../../src/aws/create-aws-clients.ts';
 import { LeanDynamoDBClient, LeanS3Client } from '../../src/aws/lean-clients.ts';
 import { dynamodbCommand, s3Command } from '../../src/aws/sdk-command.ts';
 import { awsErrorCode, isNotFound } from '../../src/aws/aws-errors.ts';
 import type { AwsOptions } from '../../src/aws/aws-options.ts';
+import type { S3Like } from '../../src/remote/facades.ts';
 import { startTestStore, type TestStore } from '../harness/store.ts';
 import { startDynalite, type DynamoServer } from '../harness/dynalite.ts';
 import { createLockTable } from '../harness/lock-table.ts';
@@ -123,46 +118,29 @@ describe('lean S3 reads against the store', () => {
     const { clients, sdkUse } = countingClients(opts);
     try {
       const lean = clients.s3Facade();
-      const collect = async (send: (token?: string) => Promise<{ keys: string[]; next?: string }>) => {
+      // One listing loop for both clients: s3Command gives the lean client a descriptor and the SDK
+      // client a real ListObjectsV2Command.
+      const listAll = async (client: S3Like): Promise<{ all: string[]; pages: number }> => {
         const all: string[] = [];
         let token: string | undefined;
         let pages = 0;
         do {
-          const page = await send(token);
-          all.push(...page.keys);
-          token = page.next;
+          const out = await client.send(
+            s3Command(client, 'ListObjectsV2', {
+              Bucket: BUCKET,
+              Prefix: 'env:/',
+              MaxKeys: 2,
+              ...(token ? { ContinuationToken: token } : {}),
+            }),
+          );
+          all.push(...(out.Contents ?? []).map((o) => o.Key ?? ''));
+          token = out.IsTruncated ? out.NextContinuationToken : undefined;
           pages++;
         } while (token);
         return { all, pages };
       };
-      const mine = await collect(async (token) => {
-        const out = await lean.send(
-          s3Command(lean, 'ListObjectsV2', {
-            Bucket: BUCKET,
-            Prefix: 'env:/',
-            MaxKeys: 2,
-            ...(token ? { ContinuationToken: token } : {}),
-          }),
-        );
-        return {
-          keys: (out.Contents ?? []).map((o) => o.Key ?? ''),
-          ...(out.IsTruncated && out.NextContinuationToken ? { next: out.NextContinuationToken } : {}),
-        };
-      });
-      const theirs = await collect(async (token) => {
-        const out = await store.s3.send(
-          new ListObjectsV2Command({
-            Bucket: BUCKET,
-            Prefix: 'env:/',
-            MaxKeys: 2,
-            ...(token ? { ContinuationToken: token } : {}),
-          }),
-        );
-        return {
-          keys: (out.Contents ?? []).map((o) => o.Key ?? ''),
-          ...(out.IsTruncated && out.NextContinuationToken ? { next: out.NextContinuationToken } : {}),
-        };
-      });
+      const mine = await listAll(lean);
+      const theirs = await listAll(store.s3);
       assert.deepEqual(mine, theirs);
       assert.deepEqual([...mine.all].sort(), KEYS.filter((k) => k.startsWith('env:/')).sort());
       assert.equal(mine.pages, 2);
