@@ -214,7 +214,10 @@ async function ensureBucket(s3: S3Client, bucket: string, report: (m: string) =>
   const v = await s3.send(new (loadS3().GetBucketVersioningCommand)({ Bucket: bucket }));
   if (v.Status !== 'Enabled') {
     await s3.send(
-      new (loadS3().PutBucketVersioningCommand)({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+      new (loadS3().PutBucketVersioningCommand)({
+        Bucket: bucket,
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
     );
     report(`enabled versioning on bucket ${bucket}`);
   }
@@ -304,8 +307,17 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
   };
 
   const credentials = { accessKeyId: DEV_ACCESS_KEY, secretAccessKey: DEV_SECRET_KEY };
-  const s3: S3Client = new (loadS3().S3Client)({ endpoint: s3Endpoint, region, forcePathStyle: true, credentials });
-  const db: DynamoDBClient = new (loadDynamoDb().DynamoDBClient)({ endpoint: dynamodbEndpoint, region, credentials });
+  const s3: S3Client = new (loadS3().S3Client)({
+    endpoint: s3Endpoint,
+    region,
+    forcePathStyle: true,
+    credentials,
+  });
+  const db: DynamoDBClient = new (loadDynamoDb().DynamoDBClient)({
+    endpoint: dynamodbEndpoint,
+    region,
+    credentials,
+  });
   try {
     await Promise.all([ensureBucket(s3, bucket, report), ensureTable(db, table, report)]);
   } catch (e) {
