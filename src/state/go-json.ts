@@ -196,7 +196,7 @@ const QUOTE_OR_BACKSLASH = /["\\]/g;
 function lazyFits(node: RawJson, src: string, pad: string, indent: string): boolean {
   const layout = indent === '  ' ? lazyLayoutOf(node) : undefined;
   if (layout === undefined) return isMarshalled(src, pad, indent);
-  return (layout === '*' || layout === pad) && !HTML_OR_LINESEP_TEST.test(src);
+  return layout === '*' || layout === pad;
 }
 
 /**

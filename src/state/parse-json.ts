@@ -1,4 +1,4 @@
-import { GO_NEEDS_ESCAPE, type RawArray, type RawJson, type RawObject } from './raw-json.ts';
+import { type RawArray, type RawJson, type RawObject } from './raw-json.ts';
 
 /**
  * A JSON syntax error, reported the way Go's `encoding/json` does: `offset` is the number of UTF-8
@@ -49,35 +49,51 @@ export interface ParseJsonOptions {
 /** Thrown by the skipping scanner; never escapes {@link parseJson}. */
 const LAZY_INVALID = new Error('invalid JSON inside a lazily parsed container');
 
-/** Where a lazy container keeps its source text (non-enumerable). */
-const LAZY = Symbol('lazy JSON');
-
-/** What a lazy container keeps (one non-enumerable property): its source, layout and, once built, its tree. */
-interface LazyRecord {
-  readonly source: string;
-  readonly layout: string | undefined;
-  tree: RawJson | undefined;
+/**
+ * A container whose members are parsed from its source text (already validated) the first time
+ * `entries` / `items` is read. It reads like an ordinary node (`kind`, `entries` / `items`); the
+ * members are a getter on the class, which V8 creates far faster than an own accessor per node
+ * (≈60 000 instances of a large state each hold a few of these), and `toJSON` gives
+ * `JSON.stringify` the same text as for an eager node.
+ */
+abstract class LazyContainer {
+  readonly #source: string;
+  readonly #layout: string | undefined;
+  #tree: RawJson | undefined;
+  constructor(source: string, layout: string | undefined) {
+    this.#source = source;
+    this.#layout = layout;
+  }
+  protected build(): RawJson {
+    return (this.#tree ??= new Parser(this.#source, Infinity).parseDocument());
+  }
+  static sourceOf(node: RawJson): string | undefined {
+    return node instanceof LazyContainer ? node.#source : undefined;
+  }
+  static layoutOf(node: RawJson): string | undefined {
+    return node instanceof LazyContainer ? node.#layout : undefined;
+  }
 }
 
-interface LazyNode {
-  [LAZY]: LazyRecord;
+class LazyObject extends LazyContainer {
+  readonly kind = 'object';
+  get entries(): readonly (readonly [string, RawJson])[] {
+    return (this.build() as RawObject).entries;
+  }
+  toJSON(): RawObject {
+    return { kind: 'object', entries: this.entries };
+  }
 }
 
-function lazyBuild(node: LazyNode): RawJson {
-  const r = node[LAZY];
-  return (r.tree ??= new Parser(r.source, Infinity).parseDocument());
+class LazyArray extends LazyContainer {
+  readonly kind = 'array';
+  get items(): readonly RawJson[] {
+    return (this.build() as RawArray).items;
+  }
+  toJSON(): RawArray {
+    return { kind: 'array', items: this.items };
+  }
 }
-
-function lazyEntries(this: LazyNode): readonly (readonly [string, RawJson])[] {
-  return (lazyBuild(this) as RawObject).entries;
-}
-
-function lazyItems(this: LazyNode): readonly RawJson[] {
-  return (lazyBuild(this) as RawArray).items;
-}
-
-const LAZY_OBJECT_MEMBERS = { enumerable: true, get: lazyEntries };
-const LAZY_ARRAY_ITEMS = { enumerable: true, get: lazyItems };
 
 /**
  * The exact source text of a container that {@link parseJson} parsed lazily (see
@@ -85,7 +101,7 @@ const LAZY_ARRAY_ITEMS = { enumerable: true, get: lazyItems };
  * same source have the same tree.
  */
 export function lazySourceOf(node: RawJson): string | undefined {
-  return (node as Partial<LazyNode>)[LAZY]?.source;
+  return LazyContainer.sourceOf(node);
 }
 
 /**
@@ -93,27 +109,16 @@ export function lazySourceOf(node: RawJson): string | undefined {
  * `{}` / `[]`; the line prefix `P` (`"\n"` + spaces) when the text is exactly Go's
  * `json.MarshalIndent` layout with a two-space indent at a position whose line prefix is `P`
  * (members on their own lines at `P` + two spaces per level, `": "` after keys, closers at the
- * opener's level, keys that Go writes as they are); `undefined` when it is neither, or unknown.
- * Characters Go would HTML-escape are not looked at here.
+ * opener's level, keys that Go writes as they are, and no `<`, `>`, `&`, U+2028 or U+2029 in any
+ * string, which Go's compaction of raw JSON would escape); `undefined` when it is neither, or unknown.
  */
 export function lazyLayoutOf(node: RawJson): string | undefined {
-  return (node as Partial<LazyNode>)[LAZY]?.layout;
+  return LazyContainer.layoutOf(node);
 }
 
-/**
- * A container node whose members are parsed from `text` (already validated) on first access. It
- * looks like an ordinary node: `kind` and an enumerable `entries` / `items` (an accessor).
- */
+/** A lazily parsed container node for `text` (see {@link LazyContainer}). */
 function lazyContainer(text: string, isObject: boolean, layout: string | undefined): RawJson {
-  const node = { kind: isObject ? 'object' : 'array' };
-  const record: LazyRecord = { source: text, layout, tree: undefined };
-  Object.defineProperty(node, LAZY, { value: record, enumerable: false });
-  Object.defineProperty(
-    node,
-    isObject ? 'entries' : 'items',
-    isObject ? LAZY_OBJECT_MEMBERS : LAZY_ARRAY_ITEMS,
-  );
-  return node as RawJson;
+  return isObject ? new LazyObject(text, layout) : new LazyArray(text, layout);
 }
 
 /** Go's `quoteChar(byte)`: the offending byte as a Latin-1 rune, quoted like `strconv.Quote`. */
@@ -148,52 +153,133 @@ function wellFormed(s: string): string {
 
 type Frame = { items: RawJson[] } | { entries: [string, RawJson][]; key: string };
 
-// The first quote, backslash or control character at or after `lastIndex` (a native scan: string
-// bodies are most of a state's bytes, and a per-character loop over them was the parser's hot spot).
-// eslint-disable-next-line no-control-regex -- control characters are what JSON strings may not hold
-const STRING_STOP = /["\\\u0000-\u001f]/g;
+/** Flags of the last string {@link scanString} passed: see {@link STR_ESCAPED} and {@link STR_HTML}. */
+let strFlags = 0;
+/** The string holds an escape or a character Go's quoting does not write as itself. */
+const STR_ESCAPED = 1;
+/** The string holds `<`, `>`, `&`, U+2028 or U+2029 (Go's HTML-escaping of raw JSON rewrites them). */
+const STR_HTML = 2;
 
-/** {@link GO_NEEDS_ESCAPE}, searching from `lastIndex`. */
-const KEY_ESCAPE = new RegExp(GO_NEEDS_ESCAPE.source, 'g');
-
-/** Index after the string starting at `i` (a quote); throws {@link LAZY_INVALID} when malformed. */
-function skipString(s: string, i: number): number {
-  const n = s.length;
-  i++;
-  for (;;) {
-    STRING_STOP.lastIndex = i;
-    if (!STRING_STOP.test(s)) throw LAZY_INVALID;
-    const j = STRING_STOP.lastIndex - 1;
-    const c = s.charCodeAt(j);
-    if (c === 0x22) return j + 1;
-    if (c < 0x20) throw LAZY_INVALID;
-    // An escape at j: validate it and continue after it.
-    const e = s.charCodeAt(j + 1);
-    if (e === 0x75) {
-      for (let k = 2; k <= 5; k++) {
-        const h = s.charCodeAt(j + k);
-        if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46))) {
-          throw LAZY_INVALID;
-        }
+/**
+ * Index after the string starting at `i` (a quote), with what it holds in {@link strFlags}; throws
+ * {@link LAZY_INVALID} when malformed. A character loop: most strings in a state are short, where a
+ * loop beats setting up a native search per string.
+ */
+function scanString(s: string, i: number): number {
+  let flags = 0;
+  for (i++; ; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x5c) {
+      if (c >= 0x2028 && (c <= 0x2029 || (c >= 0xd800 && c <= 0xdfff))) {
+        flags |= c <= 0x2029 ? STR_ESCAPED | STR_HTML : STR_ESCAPED;
       }
-      i = j + 6;
-    } else if (
-      e === 0x22 ||
-      e === 0x5c ||
-      e === 0x2f ||
-      e === 0x62 ||
-      e === 0x66 ||
-      e === 0x6e ||
-      e === 0x72 ||
-      e === 0x74
-    ) {
-      i = j + 2;
-    } else {
-      throw LAZY_INVALID;
+      continue;
     }
-    if (i > n) throw LAZY_INVALID;
+    if (c === 0x22) {
+      strFlags = flags;
+      return i + 1;
+    }
+    if (c === 0x5c) {
+      flags |= STR_ESCAPED;
+      const e = s.charCodeAt(i + 1);
+      if (e === 0x75) {
+        for (let k = 2; k <= 5; k++) {
+          const h = s.charCodeAt(i + k);
+          if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46))) {
+            throw LAZY_INVALID;
+          }
+        }
+        i += 5;
+      } else if (
+        e === 0x22 ||
+        e === 0x5c ||
+        e === 0x2f ||
+        e === 0x62 ||
+        e === 0x66 ||
+        e === 0x6e ||
+        e === 0x72 ||
+        e === 0x74
+      ) {
+        i++;
+      } else {
+        throw LAZY_INVALID;
+      }
+      continue;
+    }
+    // Also the end of the input (NaN).
+    if (!(c >= 0x20)) throw LAZY_INVALID;
+    if (c === 0x3c || c === 0x3e || c === 0x26) flags |= STR_ESCAPED | STR_HTML;
   }
 }
+
+/** No whitespace at all (see {@link runSpaces}). */
+const RUN_EMPTY = -1;
+/** Whitespace other than a newline followed by spaces only (see {@link runSpaces}). */
+const RUN_OTHER = -2;
+/**
+ * The whitespace run {@link skipWs} passed: {@link RUN_EMPTY}, {@link RUN_OTHER}, or the number of
+ * spaces after its newline when it is `"\n"` + spaces, Go's `MarshalIndent` line break.
+ */
+let runSpaces = RUN_EMPTY;
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Index after the whitespace at `i`, with its shape in {@link runSpaces}. */
+function skipWs(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  if (c === 0x0a) {
+    let j = i + 1;
+    while ((c = s.charCodeAt(j)) === 0x20) j++;
+    if (!isWs(c)) {
+      runSpaces = j - i - 1;
+      return j;
+    }
+    i = j;
+  } else if (!isWs(c)) {
+    runSpaces = RUN_EMPTY;
+    return i;
+  }
+  while (isWs(s.charCodeAt(i))) i++;
+  runSpaces = RUN_OTHER;
+  return i;
+}
+
+/** Whether the member key {@link skipKey} passed is laid out as Go writes it (plain key, `": "`). */
+let keyCanon = true;
+
+/**
+ * Passes `"key"`, the colon and the whitespace after it (`i` at the key's quote), noting in
+ * {@link keyCanon} whether that is exactly Go's `"key": ` with a key Go writes as it is.
+ */
+function skipKey(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 0x22) throw LAZY_INVALID;
+  i = scanString(s, i);
+  let canon = strFlags === 0;
+  if (s.charCodeAt(i) !== 0x3a) {
+    canon = false;
+    i = skipWs(s, i);
+    if (s.charCodeAt(i) !== 0x3a) throw LAZY_INVALID;
+  }
+  if (s.charCodeAt(i + 1) === 0x20 && !isWs(s.charCodeAt(i + 2))) i += 2;
+  else {
+    canon = false;
+    i = skipWs(s, i + 1);
+  }
+  keyCanon = canon;
+  return i;
+}
+
+/** Line prefixes by number of spaces (`"\n"` + spaces), built once each. */
+const LINE_PREFIXES: string[] = [];
+
+function linePrefix(spaces: number): string {
+  return (LINE_PREFIXES[spaces] ??= '\n' + ' '.repeat(spaces));
+}
+
+/** The closers stack of {@link Parser.skipContainer}, reused (the scan is not re-entered). */
+const CLOSERS: number[] = [];
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
@@ -238,129 +324,89 @@ class Parser {
    */
   private skipContainer(depth: number): string | undefined {
     const s = this.s;
-    const n = s.length;
     let i = this.i;
-    // Expectation stack of closers; `depth` counts the enclosing containers for Go's limit.
-    const closers: number[] = [];
-    const bad = (): never => {
-      throw LAZY_INVALID;
-    };
-    // Layout: `canon` until a whitespace run or key differs from Go's; `base` is the line prefix
-    // of the opener's line, taken from the first member's line; pads[k] = base + k indents.
+    // Closers of the open containers; `depth` counts the enclosing ones for Go's limit.
+    const closers = CLOSERS;
+    closers.length = 0;
+    // `canon` until a whitespace run, key or string differs from Go's; `base` is the number of spaces
+    // of the opener's line prefix, taken from the first member's line (-1 until then).
     let canon = true;
-    let base: string | undefined;
-    const pads: string[] = [];
-    const padFor = (level: number): string => (pads[level] = (base ?? '\u0000') + '  '.repeat(level));
-    const wsIs = (from: number, to: number, level: number): boolean => {
-      if (base === undefined) return false;
-      const want = pads[level] ?? padFor(level);
-      return to - from === want.length && s.startsWith(want, from);
-    };
-    const keyIsPlain = (open: number, closeQuote: number): boolean => {
-      KEY_ESCAPE.lastIndex = open + 1;
-      KEY_ESCAPE.test(s);
-      return KEY_ESCAPE.lastIndex - 1 === closeQuote; // the first character to look at is the closing quote
-    };
-    // State machine over tokens: after an opener or comma we expect a value (or key); after a value
-    // we expect a comma or a closer.
+    let base = -1;
     let c = s.charCodeAt(i);
     for (;;) {
-      // --- expect a value at i (c is s[i], whitespace already skipped)
+      // --- a value at i (c is s[i], whitespace already passed)
       if (c === 0x7b || c === 0x5b) {
-        if (depth + closers.length >= MAX_DEPTH) bad();
-        closers.push(c === 0x7b ? 0x7d : 0x5d);
-        i++;
-        let w = i;
-        while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-        if (c === closers[closers.length - 1]) {
-          if (i !== w) canon = false;
+        if (depth + closers.length >= MAX_DEPTH) throw LAZY_INVALID;
+        const close = c + 2; // '{' → '}', '[' → ']'
+        closers.push(close);
+        i = skipWs(s, i + 1);
+        c = s.charCodeAt(i);
+        if (c === close) {
+          if (runSpaces !== RUN_EMPTY) canon = false;
           closers.pop();
           i++;
         } else {
           if (canon) {
-            if (base === undefined && closers.length === 1) {
-              const run = s.slice(w, i);
-              if (/^\n {2,}$/.test(run)) base = run.slice(0, -2);
+            if (base < 0 && closers.length === 1) {
+              if (runSpaces >= 2) base = runSpaces - 2;
               else canon = false;
-            } else if (!wsIs(w, i, closers.length)) canon = false;
+            } else if (runSpaces !== base + 2 * closers.length) canon = false;
           }
-          if (closers[closers.length - 1] !== 0x7d) continue;
-          if (c !== 0x22) bad();
-          const k = i;
-          i = skipString(s, i);
-          if (canon && !keyIsPlain(k, i - 1)) canon = false;
-          w = i;
-          while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-          if (i !== w) canon = false;
-          if (c !== 0x3a) bad();
-          i++;
-          w = i;
-          while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-          if (canon && (i - w !== 1 || s.charCodeAt(w) !== 0x20)) canon = false;
+          if (close === 0x7d) {
+            i = skipKey(s, i);
+            if (!keyCanon) canon = false;
+            c = s.charCodeAt(i);
+          }
           continue;
         }
       } else if (c === 0x22) {
-        i = skipString(s, i);
+        i = scanString(s, i);
+        if ((strFlags & STR_HTML) !== 0) canon = false;
       } else if (c === 0x74) {
-        if (!s.startsWith('true', i)) bad();
+        if (!s.startsWith('true', i)) throw LAZY_INVALID;
         i += 4;
       } else if (c === 0x66) {
-        if (!s.startsWith('false', i)) bad();
+        if (!s.startsWith('false', i)) throw LAZY_INVALID;
         i += 5;
       } else if (c === 0x6e) {
-        if (!s.startsWith('null', i)) bad();
+        if (!s.startsWith('null', i)) throw LAZY_INVALID;
         i += 4;
       } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
         i = skipNumber(s, i);
       } else {
-        bad();
+        throw LAZY_INVALID;
       }
-      // --- after a value: comma or closer(s)
+      // --- after a value: a comma and the next member, or closer(s)
       for (;;) {
-        if (closers.length === 0) {
+        const open = closers.length;
+        if (open === 0) {
           this.i = i;
-          return canon ? (base ?? '*') : undefined;
+          return canon ? (base < 0 ? '*' : linePrefix(base)) : undefined;
         }
-        const close = closers[closers.length - 1];
+        const close = closers[open - 1]!;
         // Canonical: a comma right after the value, or the closer on its own line at the opener's level.
-        if (canon && s.charCodeAt(i) !== 0x2c) {
-          const want = pads[closers.length - 1] ?? padFor(closers.length - 1);
-          if (s.startsWith(want, i) && s.charCodeAt(i + want.length) === close) i += want.length;
-          else canon = false;
-        }
-        let w = i;
-        while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-        if (i !== w) canon = false;
-        if (c === 0x2c) {
-          i++;
-          // Canonical: the next member on its own line, one level in.
-          if (canon) {
-            const want = pads[closers.length] ?? padFor(closers.length);
-            if (s.startsWith(want, i)) i += want.length;
-            else canon = false;
-          }
-          w = i;
-          while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-          if (i !== w) canon = false;
-          if (close === 0x7d) {
-            if (c !== 0x22) bad();
-            const k = i;
-            i = skipString(s, i);
-            if (canon && !keyIsPlain(k, i - 1)) canon = false;
-            w = i;
-            while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-            if (i !== w) canon = false;
-            if (c !== 0x3a) bad();
+        c = s.charCodeAt(i);
+        if (c !== 0x2c) {
+          i = skipWs(s, i);
+          c = s.charCodeAt(i);
+          if (c === close) {
+            if (runSpaces !== base + 2 * (open - 1)) canon = false;
+            closers.pop();
             i++;
-            w = i;
-            while ((c = s.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-            if (canon && (i - w !== 1 || s.charCodeAt(w) !== 0x20)) canon = false;
+            continue;
           }
-          break;
+          if (c !== 0x2c) throw LAZY_INVALID;
+          canon = false;
         }
-        if (c !== close || i >= n) bad();
-        closers.pop();
-        i++;
+        // Canonical: the next member on its own line, one level in.
+        i = skipWs(s, i + 1);
+        if (runSpaces !== base + 2 * open) canon = false;
+        if (close === 0x7d) {
+          i = skipKey(s, i);
+          if (!keyCanon) canon = false;
+        }
+        c = s.charCodeAt(i);
+        break;
       }
     }
   }
