@@ -42,7 +42,11 @@ export type Address = ModuleAddress | ResourceAddress | InstanceAddress;
 // Formatting
 
 /** Quotes a string key as Terraform prints it in addresses (HCL quoted-string syntax). */
+// eslint-disable-next-line no-control-regex -- control characters are what gets escaped
+const HCL_QUOTE_SPECIAL = /["\\\u0000-\u001f\u007f$%]/;
+
 export function hclQuote(s: string): string {
+  if (!HCL_QUOTE_SPECIAL.test(s)) return '"' + s + '"';
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;
@@ -282,10 +286,12 @@ export function allInstances(s: StateFile): FoundInstance[] {
   const seen = new Map<string, FoundInstance>();
   for (const r of s.resources) {
     const module = parseModulePath(r.module);
+    // formatAddress of each instance, with the resource part formatted once.
+    const prefix = formatAddress({ kind: 'resource', module, mode: r.mode, type: r.type, name: r.name });
     for (const inst of r.instances) {
       const address: InstanceAddress = { kind: 'instance', module, mode: r.mode, type: r.type, name: r.name };
       if (inst.indexKey !== undefined) address.key = inst.indexKey;
-      const id = formatAddress(address);
+      const id = prefix + formatKey(inst.indexKey);
       const hit = seen.get(id);
       if (hit !== undefined) hit.objects.push(inst);
       else {
