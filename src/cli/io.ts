@@ -4,6 +4,11 @@ import type { Diagnostic } from '../errors.ts';
 /** Where a command writes and reads; the bin wires it to the process, tests may pass their own. */
 export interface CliIo {
   out(text: string): void;
+  /**
+   * Resolves once stdout has taken what was written so far (a pipe whose reader is slower than us
+   * would otherwise queue a whole large state in memory). Absent: nothing to wait for.
+   */
+  drained?(): Promise<void>;
   err(text: string): void;
   /** Reads all of stdin (undefined when stdin is a terminal). */
   readStdin(): Promise<Buffer | undefined>;
@@ -23,6 +28,17 @@ export function processIo(noColor: boolean): CliIo {
   const stderrIsTTY = process.stderr.isTTY === true;
   return {
     out: (t) => void process.stdout.write(t),
+    drained: () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((resolve, reject) => {
+            const done = (e?: Error): void => {
+              process.stdout.off('drain', done).off('error', done).off('close', done);
+              if (e) reject(e);
+              else resolve();
+            };
+            process.stdout.on('drain', done).on('error', done).on('close', done);
+          })
+        : Promise.resolve(),
     err: (t) => void process.stderr.write(t),
     readStdin: async () => {
       if (process.stdin.isTTY) return undefined;

@@ -101,16 +101,19 @@ export function goMarshalTo(
   emit: (chunk: string) => void,
   chunkSize = 1 << 20,
 ): void {
+  for (const chunk of goMarshalChunks(node, indent, chunkSize)) emit(chunk);
+}
+
+/**
+ * {@link goMarshal} as a sequence of pieces of about `chunkSize` UTF-16 units, produced only as they
+ * are taken: a consumer that waits between pieces (for a slow pipe) holds one piece at a time.
+ */
+export function* goMarshalChunks(node: RawJson, indent: string, chunkSize = 1 << 20): Generator<string> {
   let out: string[] = [];
   let pending = 0;
   const push = (piece: string): void => {
     out.push(piece);
     pending += piece.length;
-    if (pending >= chunkSize) {
-      emit(out.join(''));
-      out = [];
-      pending = 0;
-    }
   };
   const sep = indent === '' ? ':' : ': ';
   // Explicit stack instead of recursion: state files may nest up to Go's limit of 10000 levels.
@@ -118,6 +121,11 @@ export function goMarshalTo(
   let cur: RawJson = node;
   let pad = '\n';
   for (;;) {
+    if (pending >= chunkSize) {
+      yield out.join('');
+      out = [];
+      pending = 0;
+    }
     switch (cur.kind) {
       case 'null':
         push('null');
@@ -159,7 +167,7 @@ export function goMarshalTo(
     for (;;) {
       const top = stack[stack.length - 1];
       if (top === undefined) {
-        if (out.length > 0) emit(out.join(''));
+        if (out.length > 0) yield out.join('');
         return;
       }
       const n = top.node;

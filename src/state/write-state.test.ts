@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseState } from './parse-state.ts';
 import { rawString } from './raw-json.ts';
 import type { InstanceState, ResourceState, StateFile } from './state-file.ts';
-import { emptyState, writeState } from './write-state.ts';
+import { emptyState, writeState, writeStateChunks } from './write-state.ts';
 
 function res(
   module: string,
@@ -186,5 +186,39 @@ describe('writeState', () => {
 }
 `;
     assert.equal(writeState(parseState(src), { flavor: 'terraform' }), src);
+  });
+});
+
+describe('writeStateChunks', () => {
+  const big = (n: number): StateFile => ({
+    ...emptyState({ lineage: 'l-1', serial: 3, terraformVersion: '1.11.4' }),
+    resources: Array.from({ length: n }, (_, k) =>
+      res('', 'managed', 'terraform_data', `r${k}`, [
+        { attributes: { kind: 'object', entries: [['id', rawString('x'.repeat(500) + k)]] } },
+      ]),
+    ),
+  });
+  test('the pieces joined are writeState, the last ends with the newline', () => {
+    const s = big(5000);
+    const pieces = [...writeStateChunks(s, { flavor: 'terraform' })];
+    assert.ok(pieces.length >= 2, `a ~3 MB state comes in several pieces, got ${pieces.length}`);
+    assert.equal(pieces.join(''), writeState(s, { flavor: 'terraform' }));
+    assert.ok(pieces.at(-1)!.endsWith('}\n'));
+    assert.equal(
+      [
+        ...writeStateChunks(emptyState({ lineage: '', serial: 0, terraformVersion: 'v' }), {
+          flavor: 'opentofu',
+        }),
+      ].join(''),
+      writeState(emptyState({ lineage: '', serial: 0, terraformVersion: 'v' }), { flavor: 'opentofu' }),
+    );
+  });
+  test('pieces are produced only as they are taken', () => {
+    const s = big(5000);
+    const it = writeStateChunks(s, { flavor: 'terraform' });
+    const first = it.next();
+    assert.equal(first.done, false);
+    assert.ok(first.value.length < 2 << 20, 'the first piece is about 1 Mi characters, not the whole state');
+    assert.equal(it.next().done, false, 'more pieces follow the first');
   });
 });

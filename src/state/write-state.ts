@@ -1,4 +1,4 @@
-import { goMarshalTo, goStringCompare, goMarshal } from './go-json.ts';
+import { goMarshalChunks, goStringCompare, goMarshal } from './go-json.ts';
 import { RAW_NULL, rawArray, rawNumber, rawObject, rawString } from './raw-json.ts';
 import type { RawJson } from './raw-json.ts';
 import type {
@@ -42,13 +42,22 @@ export function writeState(s: StateFile, opts: WriteStateOptions): string {
  * piece ends with the newline), so a large state is never held as one string.
  */
 export function writeStateTo(s: StateFile, opts: WriteStateOptions, emit: (chunk: string) => void): void {
+  for (const chunk of writeStateChunks(s, opts)) emit(chunk);
+}
+
+/**
+ * {@link writeState} as a sequence of pieces of about 1 Mi characters (the last one ends with the
+ * newline), each produced only when taken, so a consumer that waits for a slow reader between
+ * pieces holds one at a time.
+ */
+export function* writeStateChunks(s: StateFile, opts: WriteStateOptions): Generator<string> {
   const indent = opts.indent ?? opts.flavor === 'terraform';
   let last: string | undefined;
-  goMarshalTo(stateToJson(s, opts.flavor), indent ? '  ' : '', (chunk) => {
-    if (last !== undefined) emit(last);
+  for (const chunk of goMarshalChunks(stateToJson(s, opts.flavor), indent ? '  ' : '')) {
+    if (last !== undefined) yield last;
     last = chunk;
-  });
-  emit((last ?? '') + '\n');
+  }
+  yield (last ?? '') + '\n';
 }
 
 /**

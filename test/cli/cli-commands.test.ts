@@ -6,7 +6,8 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseState } from '../../src/state/parse-state.ts';
 import { writeState } from '../../src/state/write-state.ts';
-import { corpusDir, ensureBuilt } from './bin.ts';
+import { spawn } from 'node:child_process';
+import { binPath, corpusDir, ensureBuilt, testCacheDir } from './bin.ts';
 import { startBackendFixture, type BackendFixture } from './fixture.ts';
 
 const FEATURES = path.join(corpusDir, 'gen-tf1.11.4-features-deposed-tainted-checks.tfstate');
@@ -122,6 +123,40 @@ describe('s3state bin against the local store + dynalite', () => {
       const r = await f.run(['state', 'pull'], cdir);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, original + '\n');
+    });
+    test('state pull of a multi-megabyte state through a pipe whose reader stalls: every byte, in order', async () => {
+      const base = parseState(corpus('gen-tf1.11.4-features-deposed-tainted-checks.tfstate'));
+      const r0 = base.resources[0]!;
+      const many = {
+        ...base,
+        resources: Array.from({ length: 4000 }, (_, k) => ({ ...r0, name: `bulk_${k}` })),
+      };
+      const text = writeState(many, { flavor: 'terraform' });
+      assert.ok(text.length > 3 << 20, `a state of ${text.length} bytes spans several pieces`);
+      const bdir = await f.makeDir({ key: 'bulk/terraform.tfstate', lock: 'none' });
+      await f.store.s3.send(
+        new PutObjectCommand({ Bucket: f.bucket, Key: 'bulk/terraform.tfstate', Body: text }),
+      );
+      const child = spawn(process.execPath, [binPath, 'state', 'pull'], {
+        cwd: bdir,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...f.env, S3STATE_COMPILE_CACHE_DIR: testCacheDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      // The reader stops after the first bytes and comes back later: the writer must wait, not drop.
+      child.stdout.once('data', (d: Buffer) => {
+        out.push(d);
+        child.stdout.pause();
+        setTimeout(() => {
+          child.stdout.on('data', (x: Buffer) => out.push(x));
+          child.stdout.resume();
+        }, 300);
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(code, 0, err);
+      assert.equal(Buffer.concat(out).toString('utf8'), text + '\n');
     });
     test("state show of a missing instance: exit 1 with the peers' message", async () => {
       const r = await f.run(['state', 'show', 'terraform_data.nope'], dir);

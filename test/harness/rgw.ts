@@ -22,9 +22,13 @@ export interface RgwServer {
   close(): Promise<void>;
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -34,18 +38,33 @@ function run(cmd: string, args: string[]): Promise<{ code: number; output: strin
 }
 
 /**
- * Starts mon + OSD + radosgw in a temporary folder (S3 on a free loopback port, monitor on the next
- * port). Returns undefined when radosgw is not installed (callers print `SKIPPED: Ceph RGW not installed`).
+ * Starts mon + OSD + radosgw in a temporary folder (S3 and the monitor each on a free loopback port;
+ * the script's default monitor port, S3's + 1, may belong to another suite's server running in
+ * parallel). A start that fails is tried once more on fresh ports, since a port found free can be
+ * taken before Ceph binds it. Returns undefined when radosgw is not installed (callers print
+ * `SKIPPED: Ceph RGW not installed`).
  */
 export async function startRgw(): Promise<RgwServer | undefined> {
   if (!rgwAvailable()) return undefined;
+  let failure = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const server = await startRgwOnce();
+    if (typeof server !== 'string') return server;
+    failure += `${attempt > 1 ? '; then ' : ''}${server}`;
+  }
+  throw new Error(`Ceph RGW did not start: ${failure}`);
+}
+
+async function startRgwOnce(): Promise<RgwServer | string> {
   const dir = await tempDir('s3state-rgw-');
   const port = await freePort();
-  const started = await run(`${TOOLS}/start.sh`, [dir.path, String(port)]);
+  let monPort = await freePort();
+  while (monPort === port) monPort = await freePort();
+  const started = await run(`${TOOLS}/start.sh`, [dir.path, String(port)], { MONPORT: String(monPort) });
   if (started.code !== 0) {
     await run(`${TOOLS}/stop.sh`, [dir.path]);
     await dir.cleanup();
-    throw new Error(`Ceph RGW did not start (start.sh exit ${started.code}): ${started.output}`);
+    return `start.sh exit ${started.code} (S3 port ${port}, monitor port ${monPort}): ${started.output}`;
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -3,7 +3,7 @@ import { EXIT } from '../exit-codes.ts';
 import { expectArgs } from '../positionals.ts';
 import { withSession } from '../session.ts';
 import { withProgress } from '../progress.ts';
-import { emptyState, writeState, writeStateTo } from '../../state/write-state.ts';
+import { emptyState, writeState, writeStateChunks } from '../../state/write-state.ts';
 import { DEFAULT_TERRAFORM_VERSION } from '../../backend/state-manager.ts';
 
 /**
@@ -26,8 +26,12 @@ export async function run(ctx: CommandContext): Promise<number> {
     // Terraform re-serialises the snapshot with its own writer; ours reproduces its bytes exactly
     // (corpus round trip), so a state terraform wrote comes out as stored and a compact (OpenTofu)
     // state is re-indented — decided by the writer itself, not by sniffing the stored layout.
-    // In pieces: a large state never becomes one string or one buffer here.
-    writeStateTo(read.state, { flavor: 'terraform' }, (chunk) => ctx.io.out(chunk));
+    // In pieces, each written once stdout has taken the one before: a large state never becomes
+    // one string or one buffer here, and a slow pipe reader (`| jq`) does not make us queue it all.
+    for (const chunk of writeStateChunks(read.state, { flavor: 'terraform' })) {
+      ctx.io.out(chunk);
+      await ctx.io.drained?.();
+    }
     ctx.io.out('\n');
     return EXIT.OK;
   });
