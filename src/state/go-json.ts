@@ -86,22 +86,9 @@ export function goCompactStringToken(rawToken: string): string {
  * No trailing newline is added.
  */
 export function goMarshal(node: RawJson, indent = ''): string {
-  const parts: string[] = [];
-  goMarshalTo(node, indent, (chunk) => parts.push(chunk), Infinity);
-  return parts.length === 1 ? parts[0]! : parts.join('');
-}
-
-/**
- * {@link goMarshal}, handing the text to `emit` in pieces of about `chunkSize` UTF-16 units as it
- * is produced, so that a large state can go to stdout without ever being one string.
- */
-export function goMarshalTo(
-  node: RawJson,
-  indent: string,
-  emit: (chunk: string) => void,
-  chunkSize = 1 << 20,
-): void {
-  for (const chunk of goMarshalChunks(node, indent, chunkSize)) emit(chunk);
+  // With no chunk limit the generator yields the whole text as its one piece.
+  for (const text of goMarshalChunks(node, indent, Infinity)) return text;
+  return '';
 }
 
 /**

@@ -204,14 +204,9 @@ describe('writeStateChunks', () => {
     assert.ok(pieces.length >= 2, `a ~3 MB state comes in several pieces, got ${pieces.length}`);
     assert.equal(pieces.join(''), writeState(s, { flavor: 'terraform' }));
     assert.ok(pieces.at(-1)!.endsWith('}\n'));
-    assert.equal(
-      [
-        ...writeStateChunks(emptyState({ lineage: '', serial: 0, terraformVersion: 'v' }), {
-          flavor: 'opentofu',
-        }),
-      ].join(''),
-      writeState(emptyState({ lineage: '', serial: 0, terraformVersion: 'v' }), { flavor: 'opentofu' }),
-    );
+    const empty = emptyState({ lineage: '', serial: 0, terraformVersion: 'v' });
+    const opts = { flavor: 'opentofu' } as const;
+    assert.equal([...writeStateChunks(empty, opts)].join(''), writeState(empty, opts));
   });
   test('pieces are produced only as they are taken', () => {
     const s = big(5000);

@@ -38,14 +38,6 @@ export function writeState(s: StateFile, opts: WriteStateOptions): string {
 }
 
 /**
- * {@link writeState}, handing the bytes' text to `emit` in pieces of about 1 Mi characters (the last
- * piece ends with the newline), so a large state is never held as one string.
- */
-export function writeStateTo(s: StateFile, opts: WriteStateOptions, emit: (chunk: string) => void): void {
-  for (const chunk of writeStateChunks(s, opts)) emit(chunk);
-}
-
-/**
  * {@link writeState} as a sequence of pieces of about 1 Mi characters (the last one ends with the
  * newline), each produced only when taken, so a consumer that waits for a slow reader between
  * pieces holds one at a time.

@@ -4,7 +4,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { goQuote, goMarshal, goMarshalTo, goStringCompare, isMarshalled } from '../../src/state/go-json.ts';
+import {
+  goQuote,
+  goMarshal,
+  goMarshalChunks,
+  goStringCompare,
+  isMarshalled,
+} from '../../src/state/go-json.ts';
 import { parseJson, JsonSyntaxError, lazyLayoutOf, lazySourceOf } from '../../src/state/parse-json.ts';
 import { fromPlain, toPlain } from '../../src/state/raw-json.ts';
 
@@ -301,7 +307,7 @@ describe('lazy layout recorded by the parser (property)', () => {
   });
 });
 
-describe('goMarshalTo (property)', () => {
+describe('goMarshalChunks (property)', () => {
   test('the pieces, joined, are goMarshal’s text; no piece much over the chunk size unless one token is', () => {
     fc.assert(
       fc.property(
@@ -311,8 +317,7 @@ describe('goMarshalTo (property)', () => {
         (v, size, pretty) => {
           const tree = parseJson(JSON.stringify(v, null, 2), { lazyDepth: 2 });
           const indent = pretty ? '  ' : '';
-          const pieces: string[] = [];
-          goMarshalTo(tree, indent, (p) => pieces.push(p), size);
+          const pieces = [...goMarshalChunks(tree, indent, size)];
           assert.equal(pieces.join(''), goMarshal(tree, indent));
           assert.ok(pieces.every((p) => p.length > 0));
         },
