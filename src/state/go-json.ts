@@ -1,5 +1,12 @@
 import { lazyLayoutOf, lazySourceOf } from './parse-json.ts';
-import { GO_NEEDS_ESCAPE as NEEDS_ESCAPE, type RawArray, type RawJson, type RawObject } from './raw-json.ts';
+import {
+  arrayItem,
+  arrayLength,
+  GO_NEEDS_ESCAPE as NEEDS_ESCAPE,
+  type RawArray,
+  type RawJson,
+  type RawObject,
+} from './raw-json.ts';
 
 /**
  * Go `encoding/json` string quoting (HTML escaping on, as `json.Marshal` does):
@@ -143,7 +150,7 @@ export function* goMarshalChunks(node: RawJson, indent: string, chunkSize = 1 <<
           }
           break;
         }
-        if (cur.items.length === 0) push('[]');
+        if (arrayLength(cur) === 0) push('[]');
         else {
           push('[');
           stack.push({ node: cur, i: 0, pad });
@@ -158,12 +165,12 @@ export function* goMarshalChunks(node: RawJson, indent: string, chunkSize = 1 <<
         return;
       }
       const n = top.node;
-      const len = n.kind === 'array' ? n.items.length : n.entries.length;
+      const len = n.kind === 'array' ? arrayLength(n) : n.entries.length;
       if (top.i < len) {
         const inner = indent === '' ? '' : top.pad + indent;
         if (top.i > 0) push(',');
         push(inner);
-        if (n.kind === 'array') cur = n.items[top.i] as RawJson;
+        if (n.kind === 'array') cur = arrayItem(n, top.i);
         else {
           const [k, v] = n.entries[top.i] as readonly [string, RawJson];
           push(goQuote(k));

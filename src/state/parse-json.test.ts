@@ -113,3 +113,19 @@ test("nesting: 10000 levels parse, the 10001st fails like Go's limit (no stack o
     (e) => e instanceof JsonSyntaxError && e.offset === 10001 && e.message.endsWith('exceeded max depth'),
   );
 });
+
+test('member: containers at the given depth inside the named top-level member are replaced as parsed', () => {
+  const seen: unknown[] = [];
+  const doc = parseJson('{"r":[{"a":[1]},[2],3,{}],"o":[{"b":1}]}', {
+    member: {
+      key: 'r',
+      depth: 2,
+      map(node) {
+        seen.push(toPlain(node));
+        return { kind: 'string', value: 'mapped' };
+      },
+    },
+  });
+  assert.deepEqual(seen, [{ a: [1] }, [2], {}]);
+  assert.deepEqual(toPlain(doc), { r: ['mapped', 'mapped', 3, 'mapped'], o: [{ b: 1 }] });
+});

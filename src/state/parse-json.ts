@@ -24,12 +24,13 @@ const MAX_DEPTH = 10000; // Go's encoding/json nesting limit
  */
 export function parseJson(text: string, opts: ParseJsonOptions = {}): RawJson {
   const lazyDepth = opts.lazyDepth ?? Infinity;
-  if (lazyDepth === Infinity) return new Parser(text, Infinity).parseDocument();
+  const member = opts.member;
+  if (lazyDepth === Infinity) return new Parser(text, Infinity, member).parseDocument();
   try {
-    return new Parser(text, lazyDepth).parseDocument();
+    return new Parser(text, lazyDepth, member).parseDocument();
   } catch (e) {
     // A syntax error inside a skipped container: parse eagerly to report it exactly as Go does.
-    if (e === LAZY_INVALID) return new Parser(text, Infinity).parseDocument();
+    if (e === LAZY_INVALID) return new Parser(text, Infinity, member).parseDocument();
     throw e;
   }
 }
@@ -44,6 +45,21 @@ export interface ParseJsonOptions {
    * @default Infinity (build everything at once)
    */
   lazyDepth?: number | undefined;
+  /**
+   * Replaces each container at nesting depth `depth` (≥ 1) inside the top-level member `key` with
+   * what `map` returns, as soon as the container is parsed. Lets a caller turn the parts of a large
+   * document into its own model one at a time, so the document's tree is never held whole. `map`
+   * must not throw (record a failure in the returned node instead): a syntax error later in the text
+   * is reported first, as Go checks the whole document before decoding any of it.
+   */
+  member?: MemberMap | undefined;
+}
+
+/** See {@link ParseJsonOptions.member}. */
+export interface MemberMap {
+  readonly key: string;
+  readonly depth: number;
+  map(node: RawJson): RawJson;
 }
 
 /** Thrown by the skipping scanner; never escapes {@link parseJson}. */
@@ -65,7 +81,7 @@ abstract class LazyContainer {
     this.#layout = layout;
   }
   protected build(): RawJson {
-    return (this.#tree ??= new Parser(this.#source, Infinity).parseDocument());
+    return (this.#tree ??= new Parser(this.#source, Infinity, undefined).parseDocument());
   }
   static sourceOf(node: RawJson): string | undefined {
     return node instanceof LazyContainer ? node.#source : undefined;
@@ -314,7 +330,16 @@ class Parser {
   constructor(
     private readonly s: string,
     private readonly lazyDepth: number,
+    private readonly member: MemberMap | undefined,
   ) {}
+
+  /** `v`, a container finished at nesting depth `depth`, after {@link ParseJsonOptions.member}. */
+  private mapped(v: RawJson, depth: number, stack: readonly Frame[]): RawJson {
+    const m = this.member;
+    if (m === undefined || depth !== m.depth) return v;
+    const top = stack[0];
+    return top !== undefined && 'key' in top && top.key === m.key ? m.map(v) : v;
+  }
 
   /**
    * Validates the container starting at `this.i` (its opening bracket) without building it and
@@ -458,7 +483,7 @@ class Parser {
         if (stack.length >= this.lazyDepth) {
           const start = this.i;
           const layout = this.skipContainer(stack.length);
-          v = lazyContainer(s.slice(start, this.i), c === '{', layout);
+          v = this.mapped(lazyContainer(s.slice(start, this.i), c === '{', layout), stack.length, stack);
         }
       }
       if (v !== undefined) {
@@ -469,14 +494,14 @@ class Parser {
         if (c === '[') {
           if (s[this.i] === ']') {
             this.i++;
-            v = { kind: 'array', items: [] };
+            v = this.mapped({ kind: 'array', items: [] }, stack.length, stack);
           } else {
             stack.push({ items: [] });
             continue;
           }
         } else if (s[this.i] === '}') {
           this.i++;
-          v = { kind: 'object', entries: [] };
+          v = this.mapped({ kind: 'object', entries: [] }, stack.length, stack);
         } else {
           stack.push({ entries: [], key: this.key() });
           continue;
@@ -500,7 +525,7 @@ class Parser {
           if (d !== ']') this.fail('after array element');
           this.i++;
           stack.pop();
-          v = { kind: 'array', items: top.items };
+          v = this.mapped({ kind: 'array', items: top.items }, stack.length, stack);
         } else {
           top.entries.push([top.key, v]);
           if (d === ',') {
@@ -512,7 +537,7 @@ class Parser {
           if (d !== '}') this.fail('after object key:value pair');
           this.i++;
           stack.pop();
-          v = { kind: 'object', entries: top.entries };
+          v = this.mapped({ kind: 'object', entries: top.entries }, stack.length, stack);
         }
       }
     }

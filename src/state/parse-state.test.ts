@@ -9,6 +9,7 @@ import {
   parseState,
 } from './parse-state.ts';
 import { writeState } from './write-state.ts';
+import { toPlain } from './raw-json.ts';
 
 const NO_VERSION =
   'The state file does not have a "version" attribute, which is required to identify the format version.';
@@ -103,6 +104,19 @@ const rejected: [string, string | Uint8Array, string, string][] = [
     'Duplicate resource instance in state',
     'Instance module.m["k"].a.b["x"] appears multiple times in the state file.',
   ],
+  // Resources are decoded while the text is parsed; the errors still come in Go's order.
+  [
+    'a bad resource followed by a syntax error: the syntax error',
+    '{"version":4,"resources":[{"mode":"bogus","type":"a","name":"b"}],x}',
+    UNSUPPORTED_STATE_FORMAT,
+    syntax(67),
+  ],
+  [
+    'a bad resource before a bad output: the output',
+    '{"version":4,"resources":[{"mode":"bogus","type":"a","name":"b"}],"outputs":{"o":{"sensitive":1}}}',
+    'Invalid state file format',
+    'The state file field "outputs \\"sensitive\\"" has invalid value number',
+  ],
 ];
 
 describe('parseState errors', () => {
@@ -184,5 +198,12 @@ describe('parseState exactness', () => {
   test('legacy v3 is returned as a legacy document by parseAnyState', () => {
     const s = parseAnyState('{"version": 3, "serial": 1, "modules": []}');
     assert.equal(s.version, 3);
+  });
+
+  test('a legacy document with a top-level "resources" member keeps it as written', () => {
+    const s = parseAnyState('{"version": 3, "serial": 1, "modules": [], "resources": [{"a": 1}]}');
+    assert.equal(s.version, 3);
+    assert.ok('document' in s);
+    assert.deepEqual(toPlain(s.document), { version: 3, serial: 1, modules: [], resources: [{ a: 1 }] });
   });
 });

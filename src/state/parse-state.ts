@@ -63,9 +63,34 @@ function unsupported(detail: string, cause?: unknown): StateError {
  */
 const LAZY_DEPTH = 5;
 
-function parseDocument(text: string): RawJson {
+/**
+ * A resource decoded while the document was parsed: its model, or the error decoding it gave (thrown
+ * by {@link decodeV4} in its usual order, after the whole text has been checked for syntax). The
+ * parsed tree of a resource is dropped as soon as it is decoded, so a large state never holds the
+ * tree of all its instances at once (for 67 200 instances that tree alone is ~57 MB of heap).
+ */
+class DecodedResource implements RawObject {
+  readonly kind = 'object';
+  readonly entries: readonly (readonly [string, RawJson])[] = [];
+  constructor(readonly result: ResourceState | { readonly error: unknown }) {}
+}
+
+/** Decodes each item of the top-level `resources` array (depth 2) as soon as it is parsed. */
+const DECODE_RESOURCES = {
+  key: 'resources',
+  depth: 2,
+  map(node: RawJson): RawJson {
+    try {
+      return new DecodedResource(decodeResource(new Decoder(), node));
+    } catch (error) {
+      return new DecodedResource({ error });
+    }
+  },
+};
+
+function parseDocument(text: string, decodeResources: boolean): RawJson {
   try {
-    return parseJson(text, { lazyDepth: LAZY_DEPTH });
+    return parseJson(text, { lazyDepth: LAZY_DEPTH, member: decodeResources ? DECODE_RESOURCES : undefined });
   } catch (e) {
     if (e instanceof JsonSyntaxError) {
       throw unsupported(
@@ -150,7 +175,7 @@ export function parseAnyState(bytes: Uint8Array | string): StateFile | LegacySta
       'The state is stored in a legacy binary format that is not supported since Terraform v0.7. To continue, first upgrade the state using Terraform 0.6.16 or earlier.',
     );
   }
-  const doc = parseDocument(text);
+  let doc = parseDocument(text, true);
   const enc = envelopeVersion(doc);
   if (enc !== undefined) throw new EncryptedStateError(enc);
   const version = sniffVersion(doc);
@@ -162,6 +187,8 @@ export function parseAnyState(bytes: Uint8Array | string): StateFile | LegacySta
     case 1:
     case 2:
     case 3:
+      // A legacy document is kept as it is written: parse again if resources were decoded.
+      if (rawGet(doc, 'resources') !== undefined) doc = parseDocument(text, false);
       return { version, document: doc };
     case 4:
       return decodeV4(doc as RawObject);
@@ -262,7 +289,11 @@ function decodeV4(doc: RawObject): StateFile {
     if (dep !== '') out.deprecated = dep;
     outputs.set(name, out);
   }
-  const resources = (d.array(f.get('resources'), 'resources') ?? []).map((r) => decodeResource(d, r));
+  const resources = (d.array(f.get('resources'), 'resources') ?? []).map((r) => {
+    if (!(r instanceof DecodedResource)) return decodeResource(d, r);
+    if ('error' in r.result) throw r.result.error;
+    return r.result;
+  });
   const cr = f.get('check_results');
   let checkResults: CheckResult[] | null | undefined;
   if (cr === undefined) checkResults = undefined;

@@ -78,6 +78,40 @@ export function rawArray(items: readonly RawJson[]): RawArray {
   return { kind: 'array', items };
 }
 
+/**
+ * An array node whose items are made from `source` by `make` when they are read. Writers and
+ * comparers take them one at a time ({@link arrayLength} / {@link arrayItem}), so the tree of a large
+ * state's instances never exists all at once; `items` makes them all, for every other reader.
+ */
+export class MappedArray<T> implements RawArray {
+  readonly kind = 'array';
+  readonly #source: readonly T[];
+  readonly #make: (t: T) => RawJson;
+  constructor(source: readonly T[], make: (t: T) => RawJson) {
+    this.#source = source;
+    this.#make = make;
+  }
+  get length(): number {
+    return this.#source.length;
+  }
+  at(i: number): RawJson {
+    return this.#make(this.#source[i] as T);
+  }
+  get items(): readonly RawJson[] {
+    return this.#source.map((t) => this.#make(t));
+  }
+}
+
+/** The number of items of an array node, without making a {@link MappedArray}'s items. */
+export function arrayLength(n: RawArray): number {
+  return n instanceof MappedArray ? n.length : n.items.length;
+}
+
+/** Item `i` of an array node, making only that one of a {@link MappedArray}'s items. */
+export function arrayItem(n: RawArray, i: number): RawJson {
+  return n instanceof MappedArray ? n.at(i) : (n.items[i] as RawJson);
+}
+
 /** The member `key` of an object node (last one wins, as in Go), or `undefined`. */
 export function rawGet(node: RawJson | undefined, key: string): RawJson | undefined {
   if (node?.kind !== 'object') return undefined;

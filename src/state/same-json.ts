@@ -1,6 +1,6 @@
 import { goMarshal, goQuote } from './go-json.ts';
 import { lazySourceOf } from './parse-json.ts';
-import type { RawJson } from './raw-json.ts';
+import { arrayItem, arrayLength, type RawJson } from './raw-json.ts';
 
 /**
  * True when `goMarshal(a, indent) === goMarshal(b, indent)` (for any one `indent`), decided without
@@ -34,9 +34,10 @@ export function sameJsonBytes(a: RawJson, b: RawJson): boolean {
         const sx = lazySourceOf(x);
         if (sx !== undefined && sx === lazySourceOf(y)) break;
         if (x.kind === 'array') {
-          const yi = (y as typeof x).items;
-          if (x.items.length !== yi.length) return false;
-          for (let i = x.items.length - 1; i >= 0; i--) work.push([x.items[i] as RawJson, yi[i] as RawJson]);
+          const ya = y as typeof x;
+          const n = arrayLength(x);
+          if (n !== arrayLength(ya)) return false;
+          for (let i = n - 1; i >= 0; i--) work.push([arrayItem(x, i), arrayItem(ya, i)]);
         } else {
           const ye = (y as typeof x).entries;
           if (x.entries.length !== ye.length) return false;

@@ -1,5 +1,5 @@
 import { goMarshalChunks, goStringCompare, goMarshal } from './go-json.ts';
-import { RAW_NULL, rawArray, rawNumber, rawObject, rawString } from './raw-json.ts';
+import { MappedArray, RAW_NULL, rawArray, rawNumber, rawObject, rawString } from './raw-json.ts';
 import type { RawJson } from './raw-json.ts';
 import type {
   CheckResult,
@@ -76,7 +76,7 @@ export function stateToJson(s: StateFile, flavor: StateFlavor): RawJson {
     ['serial', rawNumber(s.serial)],
     ['lineage', rawString(s.lineage)],
     ['outputs', rawObject(outputs)],
-    ['resources', rawArray(sortResources(s.resources).map((r) => resourceToJson(r, flavor)))],
+    ['resources', new MappedArray(sortResources(s.resources), (r) => resourceToJson(r, flavor))],
   ];
   if (s.checkResults !== undefined) {
     top.push([
@@ -130,7 +130,7 @@ function resourceToJson(r: ResourceState, flavor: StateFlavor): RawJson {
   e.push(['mode', rawString(r.mode)], ['type', rawString(r.type)], ['name', rawString(r.name)]);
   if (r.each !== undefined && r.each !== '') e.push(['each', rawString(r.each)]);
   if (r.provider !== undefined || flavor === 'terraform') e.push(['provider', rawString(r.provider ?? '')]);
-  e.push(['instances', rawArray(sortInstances(r.instances).map((i) => instanceToJson(i, flavor)))]);
+  e.push(['instances', new MappedArray(sortInstances(r.instances), (i) => instanceToJson(i, flavor))]);
   return rawObject(e);
 }
 
