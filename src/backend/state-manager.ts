@@ -15,7 +15,7 @@ import { parseState } from '../state/parse-state.ts';
 import type { StateFile, StateFlavor } from '../state/state-file.ts';
 import type { RawJson } from '../state/raw-json.ts';
 import { sameJsonBytes } from '../state/same-json.ts';
-import { emptyState, stateToJson, writeState } from '../state/write-state.ts';
+import { emptyState, stateToJson, writeStateBytes } from '../state/write-state.ts';
 import type { BackendSettings } from './backend-settings.ts';
 import { scopedLock, type StateLock } from './state-lock.ts';
 import { lockPath, workspaceStateKey } from './workspace-keys.ts';
@@ -164,7 +164,7 @@ export class StateManager {
     } else {
       next = { ...state, lineage: newLineage(), serial: 1n };
     }
-    const bytes = Buffer.from(writeState(next, { flavor: this.opts.flavor ?? 'terraform' }), 'utf8');
+    const bytes = writeStateBytes(next, { flavor: this.opts.flavor ?? 'terraform' });
     await this.client.put(bytes);
     const payload: RemotePayload = { data: bytes, md5: md5Hex(bytes) };
     this.snapshot = { state: next, payload };
@@ -185,7 +185,7 @@ export class StateManager {
       serial: 1,
       terraformVersion: this.opts.terraformVersion ?? DEFAULT_TERRAFORM_VERSION,
     });
-    const bytes = Buffer.from(writeState(s, { flavor: this.opts.flavor ?? 'terraform' }), 'utf8');
+    const bytes = writeStateBytes(s, { flavor: this.opts.flavor ?? 'terraform' });
     await this.client.put(bytes);
     this.refreshed = false;
     this.snapshot = undefined;

@@ -102,7 +102,7 @@ export function goMarshal(node: RawJson, indent = ''): string {
  * {@link goMarshal} as a sequence of pieces of about `chunkSize` UTF-16 units, produced only as they
  * are taken: a consumer that waits between pieces (for a slow pipe) holds one piece at a time.
  */
-export function* goMarshalChunks(node: RawJson, indent: string, chunkSize = 1 << 20): Generator<string> {
+export function* goMarshalChunks(node: RawJson, indent: string, chunkSize = 1 << 16): Generator<string> {
   let out: string[] = [];
   let pending = 0;
   const push = (piece: string): void => {

@@ -18,11 +18,15 @@ export class JsonSyntaxError extends Error {
 const MAX_DEPTH = 10000; // Go's encoding/json nesting limit
 
 /**
- * Parses JSON text into an ordered, lossless {@link RawJson} tree (key order, number text and
- * string spelling are kept). Strict RFC 8259 grammar, like Go: no comments, no trailing commas;
- * a leading byte-order mark is an error. Throws {@link JsonSyntaxError}.
+ * Parses JSON text (a string, or UTF-8 bytes as Go reads them) into an ordered, lossless
+ * {@link RawJson} tree (key order, number text and string spelling are kept). Strict RFC 8259
+ * grammar, like Go: no comments, no trailing commas; a leading byte-order mark is an error. Bytes
+ * are parsed as they are, never decoded whole: a large state costs its bytes and its tree, not also
+ * a string as long as the file. Invalid UTF-8 in a string decodes to U+FFFD. Throws
+ * {@link JsonSyntaxError}.
  */
-export function parseJson(text: string, opts: ParseJsonOptions = {}): RawJson {
+export function parseJson(input: string | Uint8Array, opts: ParseJsonOptions = {}): RawJson {
+  const text = asBuffer(input);
   const lazyDepth = opts.lazyDepth ?? Infinity;
   const member = opts.member;
   if (lazyDepth === Infinity) return new Parser(text, Infinity, member).parseDocument();
@@ -62,29 +66,46 @@ export interface MemberMap {
   map(node: RawJson): RawJson;
 }
 
+/** The bytes of `input` (a view of them, not a copy, for bytes). */
+export function asBuffer(input: string | Uint8Array): Buffer {
+  if (typeof input === 'string') return Buffer.from(input, 'utf8');
+  return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+}
+
 /** Thrown by the skipping scanner; never escapes {@link parseJson}. */
 const LAZY_INVALID = new Error('invalid JSON inside a lazily parsed container');
 
 /**
- * A container whose members are parsed from its source text (already validated) the first time
+ * A container whose members are parsed from its source bytes (already validated) the first time
  * `entries` / `items` is read. It reads like an ordinary node (`kind`, `entries` / `items`); the
  * members are a getter on the class, which V8 creates far faster than an own accessor per node
  * (≈60 000 instances of a large state each hold a few of these), and `toJSON` gives
  * `JSON.stringify` the same text as for an eager node.
  */
 abstract class LazyContainer {
-  readonly #source: string;
+  // The whole document's bytes and this container's range in them: no copy per container.
+  readonly #bytes: Buffer;
+  readonly #start: number;
+  readonly #end: number;
   readonly #layout: string | undefined;
   #tree: RawJson | undefined;
-  constructor(source: string, layout: string | undefined) {
-    this.#source = source;
+  constructor(bytes: Buffer, start: number, end: number, layout: string | undefined) {
+    this.#bytes = bytes;
+    this.#start = start;
+    this.#end = end;
     this.#layout = layout;
   }
   protected build(): RawJson {
-    return (this.#tree ??= new Parser(this.#source, Infinity, undefined).parseDocument());
+    const src = this.#bytes.subarray(this.#start, this.#end);
+    return (this.#tree ??= new Parser(src, Infinity, undefined).parseDocument());
   }
   static sourceOf(node: RawJson): string | undefined {
-    return node instanceof LazyContainer ? node.#source : undefined;
+    return node instanceof LazyContainer ? node.#bytes.toString('utf8', node.#start, node.#end) : undefined;
+  }
+  static sameSource(a: RawJson, b: RawJson): boolean {
+    if (!(a instanceof LazyContainer) || !(b instanceof LazyContainer)) return false;
+    if (a.#end - a.#start !== b.#end - b.#start) return false;
+    return a.#bytes.compare(b.#bytes, b.#start, b.#end, a.#start, a.#end) === 0;
   }
   static layoutOf(node: RawJson): string | undefined {
     return node instanceof LazyContainer ? node.#layout : undefined;
@@ -120,6 +141,11 @@ export function lazySourceOf(node: RawJson): string | undefined {
   return LazyContainer.sourceOf(node);
 }
 
+/** Whether `a` and `b` are both lazily parsed containers with the same source bytes. */
+export function lazySameSource(a: RawJson, b: RawJson): boolean {
+  return LazyContainer.sameSource(a, b);
+}
+
 /**
  * How a lazily parsed container is laid out, as recorded while it was validated: `'*'` for an empty
  * `{}` / `[]`; the line prefix `P` (`"\n"` + spaces) when the text is exactly Go's
@@ -132,9 +158,15 @@ export function lazyLayoutOf(node: RawJson): string | undefined {
   return LazyContainer.layoutOf(node);
 }
 
-/** A lazily parsed container node for `text` (see {@link LazyContainer}). */
-function lazyContainer(text: string, isObject: boolean, layout: string | undefined): RawJson {
-  return isObject ? new LazyObject(text, layout) : new LazyArray(text, layout);
+/** A lazily parsed container node for `bytes[start, end)` (see {@link LazyContainer}). */
+function lazyContainer(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  isObject: boolean,
+  layout: string | undefined,
+): RawJson {
+  return isObject ? new LazyObject(bytes, start, end, layout) : new LazyArray(bytes, start, end, layout);
 }
 
 /** Go's `quoteChar(byte)`: the offending byte as a Latin-1 rune, quoted like `strconv.Quote`. */
@@ -158,9 +190,6 @@ function quoteChar(byte: number): string {
   return `'${String.fromCharCode(byte)}'`;
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-const NEEDS_SLOW_PATH = /[\\\u0000-\u001f]/;
-
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function wellFormed(s: string): string {
@@ -171,7 +200,7 @@ type Frame = { items: RawJson[] } | { entries: [string, RawJson][]; key: string 
 
 /** Flags of the last string {@link scanString} passed: see {@link STR_ESCAPED} and {@link STR_HTML}. */
 let strFlags = 0;
-/** The string holds an escape or a character Go's quoting does not write as itself. */
+/** The string holds an escape, a non-ASCII byte or a character Go's quoting does not write as itself. */
 const STR_ESCAPED = 1;
 /** The string holds `<`, `>`, `&`, U+2028 or U+2029 (Go's HTML-escaping of raw JSON rewrites them). */
 const STR_HTML = 2;
@@ -181,13 +210,16 @@ const STR_HTML = 2;
  * {@link LAZY_INVALID} when malformed. A character loop: most strings in a state are short, where a
  * loop beats setting up a native search per string.
  */
-function scanString(s: string, i: number): number {
+function scanString(s: Buffer, i: number): number {
   let flags = 0;
   for (i++; ; i++) {
-    const c = s.charCodeAt(i);
+    const c = s[i] ?? -1;
     if (c > 0x5c) {
-      if (c >= 0x2028 && (c <= 0x2029 || (c >= 0xd800 && c <= 0xdfff))) {
-        flags |= c <= 0x2029 ? STR_ESCAPED | STR_HTML : STR_ESCAPED;
+      // Any non-ASCII byte "needs a look" (invalid UTF-8 would be re-spelled); U+2028 and U+2029
+      // (E2 80 A8 / A9) are also escaped by Go's compaction.
+      if (c >= 0x80) {
+        flags |= STR_ESCAPED;
+        if (c === 0xe2 && s[i + 1] === 0x80 && ((s[i + 2] ?? 0) & 0xfe) === 0xa8) flags |= STR_HTML;
       }
       continue;
     }
@@ -197,10 +229,10 @@ function scanString(s: string, i: number): number {
     }
     if (c === 0x5c) {
       flags |= STR_ESCAPED;
-      const e = s.charCodeAt(i + 1);
+      const e = s[i + 1] ?? -1;
       if (e === 0x75) {
         for (let k = 2; k <= 5; k++) {
-          const h = s.charCodeAt(i + k);
+          const h = s[i + k] ?? -1;
           if (!((h >= 0x30 && h <= 0x39) || (h >= 0x61 && h <= 0x66) || (h >= 0x41 && h <= 0x46))) {
             throw LAZY_INVALID;
           }
@@ -243,11 +275,11 @@ function isWs(c: number): boolean {
 }
 
 /** Index after the whitespace at `i`, with its shape in {@link runSpaces}. */
-function skipWs(s: string, i: number): number {
-  let c = s.charCodeAt(i);
+function skipWs(s: Buffer, i: number): number {
+  let c = s[i] ?? -1;
   if (c === 0x0a) {
     let j = i + 1;
-    while ((c = s.charCodeAt(j)) === 0x20) j++;
+    while ((c = s[j] ?? -1) === 0x20) j++;
     if (!isWs(c)) {
       runSpaces = j - i - 1;
       return j;
@@ -257,7 +289,7 @@ function skipWs(s: string, i: number): number {
     runSpaces = RUN_EMPTY;
     return i;
   }
-  while (isWs(s.charCodeAt(i))) i++;
+  while (isWs(s[i] ?? -1)) i++;
   runSpaces = RUN_OTHER;
   return i;
 }
@@ -269,22 +301,28 @@ let keyCanon = true;
  * Passes `"key"`, the colon and the whitespace after it (`i` at the key's quote), noting in
  * {@link keyCanon} whether that is exactly Go's `"key": ` with a key Go writes as it is.
  */
-function skipKey(s: string, i: number): number {
-  if (s.charCodeAt(i) !== 0x22) throw LAZY_INVALID;
+function skipKey(s: Buffer, i: number): number {
+  if ((s[i] ?? -1) !== 0x22) throw LAZY_INVALID;
   i = scanString(s, i);
   let canon = strFlags === 0;
-  if (s.charCodeAt(i) !== 0x3a) {
+  if ((s[i] ?? -1) !== 0x3a) {
     canon = false;
     i = skipWs(s, i);
-    if (s.charCodeAt(i) !== 0x3a) throw LAZY_INVALID;
+    if ((s[i] ?? -1) !== 0x3a) throw LAZY_INVALID;
   }
-  if (s.charCodeAt(i + 1) === 0x20 && !isWs(s.charCodeAt(i + 2))) i += 2;
+  if ((s[i + 1] ?? -1) === 0x20 && !isWs(s[i + 2] ?? -1)) i += 2;
   else {
     canon = false;
     i = skipWs(s, i + 1);
   }
   keyCanon = canon;
   return i;
+}
+
+/** Whether `word` (ASCII) is at `i`. */
+function hasWord(s: Buffer, i: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (s[i + k] !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /** Line prefixes by number of spaces (`"\n"` + spaces), built once each. */
@@ -302,25 +340,25 @@ function isDigit(c: number): boolean {
 }
 
 /** Index after the number starting at `i`; throws {@link LAZY_INVALID} when malformed. */
-function skipNumber(s: string, i: number): number {
-  if (s.charCodeAt(i) === 0x2d) i++;
-  if (s.charCodeAt(i) === 0x30) i++;
+function skipNumber(s: Buffer, i: number): number {
+  if ((s[i] ?? -1) === 0x2d) i++;
+  if ((s[i] ?? -1) === 0x30) i++;
   else {
-    if (!isDigit(s.charCodeAt(i))) throw LAZY_INVALID;
-    while (isDigit(s.charCodeAt(i))) i++;
+    if (!isDigit(s[i] ?? -1)) throw LAZY_INVALID;
+    while (isDigit(s[i] ?? -1)) i++;
   }
-  if (s.charCodeAt(i) === 0x2e) {
+  if ((s[i] ?? -1) === 0x2e) {
     i++;
-    if (!isDigit(s.charCodeAt(i))) throw LAZY_INVALID;
-    while (isDigit(s.charCodeAt(i))) i++;
+    if (!isDigit(s[i] ?? -1)) throw LAZY_INVALID;
+    while (isDigit(s[i] ?? -1)) i++;
   }
-  const e = s.charCodeAt(i);
+  const e = s[i] ?? -1;
   if (e === 0x65 || e === 0x45) {
     i++;
-    const sign = s.charCodeAt(i);
+    const sign = s[i] ?? -1;
     if (sign === 0x2b || sign === 0x2d) i++;
-    if (!isDigit(s.charCodeAt(i))) throw LAZY_INVALID;
-    while (isDigit(s.charCodeAt(i))) i++;
+    if (!isDigit(s[i] ?? -1)) throw LAZY_INVALID;
+    while (isDigit(s[i] ?? -1)) i++;
   }
   return i;
 }
@@ -328,7 +366,7 @@ function skipNumber(s: string, i: number): number {
 class Parser {
   private i = 0;
   constructor(
-    private readonly s: string,
+    private readonly s: Buffer,
     private readonly lazyDepth: number,
     private readonly member: MemberMap | undefined,
   ) {}
@@ -357,7 +395,7 @@ class Parser {
     // of the opener's line prefix, taken from the first member's line (-1 until then).
     let canon = true;
     let base = -1;
-    let c = s.charCodeAt(i);
+    let c = s[i] ?? -1;
     for (;;) {
       // --- a value at i (c is s[i], whitespace already passed)
       if (c === 0x7b || c === 0x5b) {
@@ -365,7 +403,7 @@ class Parser {
         const close = c + 2; // '{' → '}', '[' → ']'
         closers.push(close);
         i = skipWs(s, i + 1);
-        c = s.charCodeAt(i);
+        c = s[i] ?? -1;
         if (c === close) {
           if (runSpaces !== RUN_EMPTY) canon = false;
           closers.pop();
@@ -380,7 +418,7 @@ class Parser {
           if (close === 0x7d) {
             i = skipKey(s, i);
             if (!keyCanon) canon = false;
-            c = s.charCodeAt(i);
+            c = s[i] ?? -1;
           }
           continue;
         }
@@ -388,13 +426,13 @@ class Parser {
         i = scanString(s, i);
         if ((strFlags & STR_HTML) !== 0) canon = false;
       } else if (c === 0x74) {
-        if (!s.startsWith('true', i)) throw LAZY_INVALID;
+        if (!hasWord(s, i, 'true')) throw LAZY_INVALID;
         i += 4;
       } else if (c === 0x66) {
-        if (!s.startsWith('false', i)) throw LAZY_INVALID;
+        if (!hasWord(s, i, 'false')) throw LAZY_INVALID;
         i += 5;
       } else if (c === 0x6e) {
-        if (!s.startsWith('null', i)) throw LAZY_INVALID;
+        if (!hasWord(s, i, 'null')) throw LAZY_INVALID;
         i += 4;
       } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
         i = skipNumber(s, i);
@@ -410,10 +448,10 @@ class Parser {
         }
         const close = closers[open - 1]!;
         // Canonical: a comma right after the value, or the closer on its own line at the opener's level.
-        c = s.charCodeAt(i);
+        c = s[i] ?? -1;
         if (c !== 0x2c) {
           i = skipWs(s, i);
-          c = s.charCodeAt(i);
+          c = s[i] ?? -1;
           if (c === close) {
             if (runSpaces !== base + 2 * (open - 1)) canon = false;
             closers.pop();
@@ -430,7 +468,7 @@ class Parser {
           i = skipKey(s, i);
           if (!keyCanon) canon = false;
         }
-        c = s.charCodeAt(i);
+        c = s[i] ?? -1;
         break;
       }
     }
@@ -444,23 +482,19 @@ class Parser {
     return v;
   }
 
-  /** Throws at the current character (or end of input). */
+  /** Throws at the current byte (or end of input). Offsets are byte counts, as in Go. */
   private fail(context: string): never {
     const s = this.s;
-    if (this.i >= s.length) {
-      throw new JsonSyntaxError('unexpected end of JSON input', Buffer.byteLength(s, 'utf8'));
-    }
-    const cp = s.codePointAt(this.i) ?? 0;
-    const offset = Buffer.byteLength(s.slice(0, this.i), 'utf8') + 1;
-    const firstByte = Buffer.from(String.fromCodePoint(cp), 'utf8')[0] ?? 0;
-    throw new JsonSyntaxError(`invalid character ${quoteChar(firstByte)} ${context}`, offset);
+    const c = s[this.i];
+    if (c === undefined) throw new JsonSyntaxError('unexpected end of JSON input', s.length);
+    throw new JsonSyntaxError(`invalid character ${quoteChar(c)} ${context}`, this.i + 1);
   }
 
   private ws(): void {
     const s = this.s;
     let i = this.i;
     for (;;) {
-      const c = s.charCodeAt(i);
+      const c = s[i];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
       else break;
     }
@@ -478,28 +512,29 @@ class Parser {
       // Parse the start of a value: either a scalar, or open a container.
       let v: RawJson | undefined;
       const c = s[this.i];
-      if (c === '{' || c === '[') {
+      if (c === 0x7b || c === 0x5b) {
         if (stack.length >= MAX_DEPTH) this.fail('exceeded max depth');
         if (stack.length >= this.lazyDepth) {
           const start = this.i;
           const layout = this.skipContainer(stack.length);
-          v = this.mapped(lazyContainer(s.slice(start, this.i), c === '{', layout), stack.length, stack);
+          const lazy = lazyContainer(s, start, this.i, c === 0x7b, layout);
+          v = this.mapped(lazy, stack.length, stack);
         }
       }
       if (v !== undefined) {
         // skipped container, attached below
-      } else if (c === '{' || c === '[') {
+      } else if (c === 0x7b || c === 0x5b) {
         this.i++;
         this.ws();
-        if (c === '[') {
-          if (s[this.i] === ']') {
+        if (c === 0x5b) {
+          if (s[this.i] === 0x5d) {
             this.i++;
             v = this.mapped({ kind: 'array', items: [] }, stack.length, stack);
           } else {
             stack.push({ items: [] });
             continue;
           }
-        } else if (s[this.i] === '}') {
+        } else if (s[this.i] === 0x7d) {
           this.i++;
           v = this.mapped({ kind: 'object', entries: [] }, stack.length, stack);
         } else {
@@ -517,24 +552,24 @@ class Parser {
         const d = s[this.i];
         if ('items' in top) {
           top.items.push(v);
-          if (d === ',') {
+          if (d === 0x2c) {
             this.i++;
             this.ws();
             break;
           }
-          if (d !== ']') this.fail('after array element');
+          if (d !== 0x5d) this.fail('after array element');
           this.i++;
           stack.pop();
           v = this.mapped({ kind: 'array', items: top.items }, stack.length, stack);
         } else {
           top.entries.push([top.key, v]);
-          if (d === ',') {
+          if (d === 0x2c) {
             this.i++;
             this.ws();
             top.key = this.key();
             break;
           }
-          if (d !== '}') this.fail('after object key:value pair');
+          if (d !== 0x7d) this.fail('after object key:value pair');
           this.i++;
           stack.pop();
           v = this.mapped({ kind: 'object', entries: top.entries }, stack.length, stack);
@@ -545,10 +580,10 @@ class Parser {
 
   /** Reads `"key" :` and the whitespace after it. */
   private key(): string {
-    if (this.s[this.i] !== '"') this.fail('looking for beginning of object key string');
+    if (this.s[this.i] !== 0x22) this.fail('looking for beginning of object key string');
     const k = this.string() as { value: string };
     this.ws();
-    if (this.s[this.i] !== ':') this.fail('after object key');
+    if (this.s[this.i] !== 0x3a) this.fail('after object key');
     this.i++;
     this.ws();
     return k.value;
@@ -557,19 +592,19 @@ class Parser {
   private scalar(): RawJson {
     const c = this.s[this.i];
     switch (c) {
-      case '"':
+      case 0x22:
         return this.string();
-      case 't':
+      case 0x74:
         this.literal('true');
         return { kind: 'bool', value: true };
-      case 'f':
+      case 0x66:
         this.literal('false');
         return { kind: 'bool', value: false };
-      case 'n':
+      case 0x6e:
         this.literal('null');
         return { kind: 'null' };
       default:
-        if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+        if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return this.number();
         return this.fail('looking for beginning of value');
     }
   }
@@ -577,18 +612,19 @@ class Parser {
   private literal(word: string): void {
     for (let k = 1; k < word.length; k++) {
       this.i++;
-      if (this.s[this.i] !== word[k]) this.fail(`in literal ${word} (expecting '${word[k] ?? ''}')`);
+      if (this.s[this.i] !== word.charCodeAt(k))
+        this.fail(`in literal ${word} (expecting '${word[k] ?? ''}')`);
     }
     this.i++;
   }
 
   private digits(context: string): void {
     const s = this.s;
-    const c = s.charCodeAt(this.i);
+    const c = s[this.i] ?? -1;
     if (!(c >= 0x30 && c <= 0x39)) this.fail(context);
     let i = this.i + 1;
-    while (i < s.length) {
-      const d = s.charCodeAt(i);
+    for (;;) {
+      const d = s[i] ?? -1;
       if (d >= 0x30 && d <= 0x39) i++;
       else break;
     }
@@ -598,31 +634,40 @@ class Parser {
   private number(): RawJson {
     const s = this.s;
     const start = this.i;
-    if (s[this.i] === '-') this.i++;
-    if (s[this.i] === '0') this.i++;
+    if (s[this.i] === 0x2d) this.i++;
+    if (s[this.i] === 0x30) this.i++;
     else this.digits('in numeric literal');
-    if (s[this.i] === '.') {
+    if (s[this.i] === 0x2e) {
       this.i++;
       this.digits('after decimal point in numeric literal');
     }
-    if (s[this.i] === 'e' || s[this.i] === 'E') {
+    if (s[this.i] === 0x65 || s[this.i] === 0x45) {
       this.i++;
-      if (s[this.i] === '+' || s[this.i] === '-') this.i++;
+      if (s[this.i] === 0x2b || s[this.i] === 0x2d) this.i++;
       this.digits('in exponent of numeric literal');
     }
-    return { kind: 'number', text: s.slice(start, this.i) };
+    return { kind: 'number', text: s.toString('latin1', start, this.i) };
   }
 
   private string(): RawJson {
     const s = this.s;
     const start = this.i;
-    // Fast path: no escapes and no control characters before the closing quote.
-    const close = s.indexOf('"', start + 1);
+    // Fast path: no escapes and no control characters before the closing quote. Such a string is
+    // written back exactly as Go quotes its value, so no source spelling is kept for it.
+    const close = s.indexOf(0x22, start + 1);
     if (close > 0) {
-      const body = s.slice(start + 1, close);
-      if (!NEEDS_SLOW_PATH.test(body)) {
+      let high = 0;
+      let i = start + 1;
+      for (; i < close; i++) {
+        const c = s[i] ?? 0;
+        if (c < 0x20 || c === 0x5c) break;
+        high |= c;
+      }
+      if (i === close) {
         this.i = close + 1;
-        return { kind: 'string', value: body, raw: s.slice(start, close + 1) };
+        const value =
+          high < 0x80 ? s.toString('latin1', start + 1, close) : s.toString('utf8', start + 1, close);
+        return { kind: 'string', value };
       }
     }
     let i = this.i + 1;
@@ -630,45 +675,49 @@ class Parser {
     let chunk = i;
     let hadU = false;
     for (;;) {
-      if (i >= s.length) {
+      const c = s[i];
+      if (c === undefined) {
         this.i = i;
         this.fail('in string literal');
       }
-      const c = s.charCodeAt(i);
       if (c === 0x22) break;
       if (c < 0x20) {
         this.i = i;
         this.fail('in string literal');
       }
       if (c === 0x5c) {
-        value += s.slice(chunk, i);
+        value += s.toString('utf8', chunk, i);
         i++;
         const e = s[i];
         switch (e) {
-          case '"':
-          case '\\':
-          case '/':
-            value += e;
+          case 0x22:
+            value += '"';
             break;
-          case 'b':
+          case 0x5c:
+            value += '\\';
+            break;
+          case 0x2f:
+            value += '/';
+            break;
+          case 0x62:
             value += '\b';
             break;
-          case 'f':
+          case 0x66:
             value += '\f';
             break;
-          case 'n':
+          case 0x6e:
             value += '\n';
             break;
-          case 'r':
+          case 0x72:
             value += '\r';
             break;
-          case 't':
+          case 0x74:
             value += '\t';
             break;
-          case 'u': {
+          case 0x75: {
             let code = 0;
             for (let k = 1; k <= 4; k++) {
-              const h = s.charCodeAt(i + k);
+              const h = s[i + k] ?? -1;
               const d =
                 h >= 0x30 && h <= 0x39
                   ? h - 0x30
@@ -698,9 +747,9 @@ class Parser {
       }
       i++;
     }
-    value += s.slice(chunk, i);
+    value += s.toString('utf8', chunk, i);
     this.i = i + 1;
-    const raw = s.slice(start, this.i);
+    const raw = s.toString('utf8', start, this.i);
     // Go replaces unpaired surrogates (from \ud800-style escapes) with U+FFFD when decoding.
     return { kind: 'string', value: hadU ? wellFormed(value) : value, raw };
   }

@@ -2,7 +2,7 @@ import { StateError } from '../errors.ts';
 import type { S3StateErrorOptions } from '../errors.ts';
 import { formatKey } from './addresses.ts';
 import { upgradeLegacyState } from './upgrade-legacy-state.ts';
-import { JsonSyntaxError, parseJson } from './parse-json.ts';
+import { asBuffer, JsonSyntaxError, parseJson } from './parse-json.ts';
 import { rawGet } from './raw-json.ts';
 import type { RawJson, RawObject } from './raw-json.ts';
 import type {
@@ -47,12 +47,6 @@ export class EmptyStateError extends StateError {
   }
 }
 
-function toText(input: Uint8Array | string): string {
-  if (typeof input === 'string') return input;
-  // ignoreBOM keeps a leading U+FEFF so that it is rejected, as Go's decoder rejects it.
-  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(input);
-}
-
 function unsupported(detail: string, cause?: unknown): StateError {
   return new StateError(UNSUPPORTED_STATE_FORMAT, { detail, cause });
 }
@@ -88,7 +82,7 @@ const DECODE_RESOURCES = {
   },
 };
 
-function parseDocument(text: string, decodeResources: boolean): RawJson {
+function parseDocument(text: Buffer, decodeResources: boolean): RawJson {
   try {
     return parseJson(text, { lazyDepth: LAZY_DEPTH, member: decodeResources ? DECODE_RESOURCES : undefined });
   } catch (e) {
@@ -107,7 +101,8 @@ function parseDocument(text: string, decodeResources: boolean): RawJson {
  * `encryption_version`. Never throws (invalid JSON → `false`).
  */
 export function isEncryptedEnvelope(bytes: Uint8Array | string): boolean {
-  const text = toText(bytes);
+  // Parsed as bytes, as Go reads them: a leading byte-order mark is rejected, not skipped.
+  const text = asBuffer(bytes);
   if (!text.includes('encryption_version')) return false;
   try {
     return envelopeVersion(parseJson(text)) !== undefined;
@@ -168,9 +163,9 @@ function sniffVersion(doc: RawJson): number {
  * matches Terraform's (e.g. `The state file could not be parsed as JSON: syntax error at byte offset 12.`).
  */
 export function parseAnyState(bytes: Uint8Array | string): StateFile | LegacyStateFile {
-  const text = toText(bytes);
+  const text = asBuffer(bytes);
   if (text.length === 0) throw new EmptyStateError();
-  if (text.startsWith('tfstate')) {
+  if (text.toString('latin1', 0, 7) === 'tfstate') {
     throw unsupported(
       'The state is stored in a legacy binary format that is not supported since Terraform v0.7. To continue, first upgrade the state using Terraform 0.6.16 or earlier.',
     );

@@ -1,5 +1,5 @@
 import { goMarshal, goQuote } from './go-json.ts';
-import { lazySourceOf } from './parse-json.ts';
+import { lazySameSource } from './parse-json.ts';
 import { arrayItem, arrayLength, type RawJson } from './raw-json.ts';
 
 /**
@@ -31,8 +31,7 @@ export function sameJsonBytes(a: RawJson, b: RawJson): boolean {
       }
       case 'array':
       case 'object': {
-        const sx = lazySourceOf(x);
-        if (sx !== undefined && sx === lazySourceOf(y)) break;
+        if (lazySameSource(x, y)) break;
         if (x.kind === 'array') {
           const ya = y as typeof x;
           const n = arrayLength(x);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseState } from './parse-state.ts';
 import { rawString } from './raw-json.ts';
 import type { InstanceState, ResourceState, StateFile } from './state-file.ts';
-import { emptyState, writeState, writeStateChunks } from './write-state.ts';
+import { emptyState, writeState, writeStateBytes, writeStateChunks } from './write-state.ts';
 
 function res(
   module: string,
@@ -213,7 +213,29 @@ describe('writeStateChunks', () => {
     const it = writeStateChunks(s, { flavor: 'terraform' });
     const first = it.next();
     assert.equal(first.done, false);
-    assert.ok(first.value.length < 2 << 20, 'the first piece is about 1 Mi characters, not the whole state');
+    assert.ok(first.value.length < 2 << 20, 'the first piece is a small part of the state, not all of it');
     assert.equal(it.next().done, false, 'more pieces follow the first');
+  });
+});
+
+describe('writeStateBytes', () => {
+  test('the UTF-8 bytes of writeState, non-ASCII and escapes included, across many pieces', () => {
+    const attrs = (k: number): InstanceState => ({
+      attributes: {
+        kind: 'object',
+        entries: [['note', rawString(`é ✓ 😀 <&> \u2028 ${k} ${'y'.repeat(300)}`)]],
+      },
+    });
+    const s: StateFile = {
+      ...emptyState({ lineage: 'l-2', serial: 9, terraformVersion: '1.11.4' }),
+      resources: Array.from({ length: 800 }, (_, k) =>
+        res('', 'managed', 'terraform_data', `r${k}`, [attrs(k)]),
+      ),
+    };
+    for (const flavor of ['terraform', 'opentofu'] as const) {
+      const bytes = writeStateBytes(s, { flavor });
+      assert.ok(bytes.length > 1 << 17, 'large enough to span several pieces');
+      assert.deepEqual(bytes, Buffer.from(writeState(s, { flavor }), 'utf8'));
+    }
   });
 });
