@@ -5,7 +5,8 @@ const EXIT_CODES =
   '  0  success (lock info: no lock held)\n' +
   '  1  error\n' +
   '  2  usage error (unknown command or flag, missing or invalid argument); nothing was written\n' +
-  '  3  the state is locked by someone else (lock info: a lock is held)\n';
+  '  3  the state is locked by someone else (lock info: a lock is held)\n' +
+  '  141  stdout was closed by its reader (`| head`), as after a SIGPIPE; nothing is printed\n';
 
 /** `s3state help`: every command, the global flags and the exit codes. */
 export function generalHelp(): string {

@@ -29,16 +29,19 @@ export function processIo(noColor: boolean): CliIo {
   return {
     out: (t) => void process.stdout.write(t),
     drained: () =>
-      process.stdout.writableNeedDrain
-        ? new Promise<void>((resolve, reject) => {
-            const done = (e?: Error): void => {
-              process.stdout.off('drain', done).off('error', done).off('close', done);
-              if (e) reject(e);
-              else resolve();
-            };
-            process.stdout.on('drain', done).on('error', done).on('close', done);
-          })
-        : Promise.resolve(),
+      // A reader that went away (`| head`): the stream is destroyed with EPIPE; stop writing.
+      process.stdout.errored
+        ? Promise.reject(process.stdout.errored)
+        : process.stdout.writableNeedDrain
+          ? new Promise<void>((resolve, reject) => {
+              const done = (e?: Error): void => {
+                process.stdout.off('drain', done).off('error', done).off('close', done);
+                if (e) reject(e);
+                else resolve();
+              };
+              process.stdout.on('drain', done).on('error', done).on('close', done);
+            })
+          : Promise.resolve(),
     err: (t) => void process.stderr.write(t),
     readStdin: async () => {
       if (process.stdin.isTTY) return undefined;

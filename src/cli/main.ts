@@ -153,12 +153,27 @@ async function runEntry(io: CliIo, entry: CommandEntry, rest: string[]): Promise
       command: entry.name,
     });
   } catch (e) {
+    if (brokenPipe || isBrokenPipe(e)) return EXIT.BROKEN_PIPE;
     io.err(renderError(e, io.color));
     const code = exitCodeOf(e);
     if (code === EXIT.USAGE) io.err(usageFooter(entry.usage, entry.name));
     return code;
   }
 }
+
+/** Set when a write to stdout failed because its reader went away. */
+let brokenPipe = false;
+
+function isBrokenPipe(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'EPIPE';
+}
+
+// Without a listener an EPIPE on stdout would end the process with a stack trace, possibly while a
+// lock is held; with it the command unwinds normally (locks released) and exits with BROKEN_PIPE.
+process.stdout.on('error', (e) => {
+  if (!isBrokenPipe(e)) throw e;
+  brokenPipe = true;
+});
 
 function exitCodeOf(e: unknown): number {
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
@@ -194,7 +209,7 @@ function groupHelp(group: string, entries: CommandEntry[]): string {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = brokenPipe ? EXIT.BROKEN_PIPE : code;
   },
   (e: unknown) => {
     process.stderr.write(

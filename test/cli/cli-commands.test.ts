@@ -124,7 +124,8 @@ describe('s3state bin against the local store + dynalite', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, original + '\n');
     });
-    test('state pull of a multi-megabyte state through a pipe whose reader stalls: every byte, in order', async () => {
+    /** A workspace at `key` holding a state of several MB; its text. */
+    const bulk = async (key: string): Promise<{ dir: string; text: string }> => {
       const base = parseState(corpus('gen-tf1.11.4-features-deposed-tainted-checks.tfstate'));
       const r0 = base.resources[0]!;
       const many = {
@@ -133,15 +134,19 @@ describe('s3state bin against the local store + dynalite', () => {
       };
       const text = writeState(many, { flavor: 'terraform' });
       assert.ok(text.length > 3 << 20, `a state of ${text.length} bytes spans several pieces`);
-      const bdir = await f.makeDir({ key: 'bulk/terraform.tfstate', lock: 'none' });
-      await f.store.s3.send(
-        new PutObjectCommand({ Bucket: f.bucket, Key: 'bulk/terraform.tfstate', Body: text }),
-      );
-      const child = spawn(process.execPath, [binPath, 'state', 'pull'], {
-        cwd: bdir,
+      const bdir = await f.makeDir({ key, lock: 'none' });
+      await f.store.s3.send(new PutObjectCommand({ Bucket: f.bucket, Key: key, Body: text }));
+      return { dir: bdir, text };
+    };
+    const spawnPull = (cwd: string) =>
+      spawn(process.execPath, [binPath, 'state', 'pull'], {
+        cwd,
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...f.env, S3STATE_COMPILE_CACHE_DIR: testCacheDir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+    test('state pull of a multi-megabyte state through a pipe whose reader stalls: every byte, in order', async () => {
+      const { dir: bdir, text } = await bulk('bulk/terraform.tfstate');
+      const child = spawnPull(bdir);
       const out: Buffer[] = [];
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -157,6 +162,16 @@ describe('s3state bin against the local store + dynalite', () => {
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       assert.equal(code, 0, err);
       assert.equal(Buffer.concat(out).toString('utf8'), text + '\n');
+    });
+    test('state pull into a pipe whose reader goes away (`| head`): exit 141 and no message, as a SIGPIPE', async () => {
+      const { dir: bdir } = await bulk('bulk-head/terraform.tfstate');
+      const child = spawnPull(bdir);
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(err, '');
+      assert.equal(code, 141);
     });
     test("state show of a missing instance: exit 1 with the peers' message", async () => {
       const r = await f.run(['state', 'show', 'terraform_data.nope'], dir);
