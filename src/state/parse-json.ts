@@ -96,8 +96,9 @@ abstract class LazyContainer {
     this.#layout = layout;
   }
   protected build(): RawJson {
+    if (this.#tree !== undefined) return this.#tree;
     const src = this.#bytes.subarray(this.#start, this.#end);
-    return (this.#tree ??= new Parser(src, Infinity, undefined).parseDocument());
+    return (this.#tree = new Parser(src, Infinity, undefined).parseDocument());
   }
   static sourceOf(node: RawJson): string | undefined {
     return node instanceof LazyContainer ? node.#bytes.toString('utf8', node.#start, node.#end) : undefined;
@@ -371,10 +372,10 @@ class Parser {
     private readonly member: MemberMap | undefined,
   ) {}
 
-  /** `v`, a container finished at nesting depth `depth`, after {@link ParseJsonOptions.member}. */
-  private mapped(v: RawJson, depth: number, stack: readonly Frame[]): RawJson {
+  /** `v`, a container finished inside the open containers `stack`, after {@link ParseJsonOptions.member}. */
+  private mapped(v: RawJson, stack: readonly Frame[]): RawJson {
     const m = this.member;
-    if (m === undefined || depth !== m.depth) return v;
+    if (m === undefined || stack.length !== m.depth) return v;
     const top = stack[0];
     return top !== undefined && 'key' in top && top.key === m.key ? m.map(v) : v;
   }
@@ -518,7 +519,7 @@ class Parser {
           const start = this.i;
           const layout = this.skipContainer(stack.length);
           const lazy = lazyContainer(s, start, this.i, c === 0x7b, layout);
-          v = this.mapped(lazy, stack.length, stack);
+          v = this.mapped(lazy, stack);
         }
       }
       if (v !== undefined) {
@@ -529,14 +530,14 @@ class Parser {
         if (c === 0x5b) {
           if (s[this.i] === 0x5d) {
             this.i++;
-            v = this.mapped({ kind: 'array', items: [] }, stack.length, stack);
+            v = this.mapped({ kind: 'array', items: [] }, stack);
           } else {
             stack.push({ items: [] });
             continue;
           }
         } else if (s[this.i] === 0x7d) {
           this.i++;
-          v = this.mapped({ kind: 'object', entries: [] }, stack.length, stack);
+          v = this.mapped({ kind: 'object', entries: [] }, stack);
         } else {
           stack.push({ entries: [], key: this.key() });
           continue;
@@ -560,7 +561,7 @@ class Parser {
           if (d !== 0x5d) this.fail('after array element');
           this.i++;
           stack.pop();
-          v = this.mapped({ kind: 'array', items: top.items }, stack.length, stack);
+          v = this.mapped({ kind: 'array', items: top.items }, stack);
         } else {
           top.entries.push([top.key, v]);
           if (d === 0x2c) {
@@ -572,7 +573,7 @@ class Parser {
           if (d !== 0x7d) this.fail('after object key:value pair');
           this.i++;
           stack.pop();
-          v = this.mapped({ kind: 'object', entries: top.entries }, stack.length, stack);
+          v = this.mapped({ kind: 'object', entries: top.entries }, stack);
         }
       }
     }
